@@ -1,0 +1,160 @@
+"""Load a folder of parquet/CSV files named after the raw contract's tables into DuckDB schema ``raw``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from gtm_warehouse.contract import SEGMENT_CORE_TABLES, Table, load_contract
+
+SQL_TYPES = {"varchar": "varchar", "timestamp": "timestamp", "bigint": "bigint", "double": "double",
+             "boolean": "boolean", "date": "date"}
+
+
+class LoadError(Exception):
+    """A problem the user can fix; the message says what to do."""
+
+
+@dataclass
+class TableResult:
+    table: str
+    action: str  # loaded | appended | created_empty | skipped
+    rows: int
+    path: str | None = None
+
+
+def find_files(folder: Path, table: str) -> tuple[str, str] | None:
+    """Return (reader, glob) for a table's data in folder, or None when there is none."""
+    candidates = [
+        ("parquet", folder / f"{table}.parquet"),
+        ("parquet", folder / table / "*.parquet"),
+        ("csv", folder / f"{table}.csv"),
+        ("csv", folder / f"{table}.csv.gz"),
+        ("csv", folder / table / "*.csv"),
+    ]
+    for reader, pattern in candidates:
+        if list(pattern.parent.glob(pattern.name)):
+            return reader, str(pattern)
+    return None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _reader_sql(reader: str, pattern: str) -> str:
+    escaped = pattern.replace("'", "''")
+    if reader == "parquet":
+        return f"read_parquet('{escaped}', union_by_name = true)"
+    return f"read_csv('{escaped}', header = true, union_by_name = true)"
+
+
+def _select_list(table: Table, present: list[str]) -> str:
+    """Contract columns first (missing optional ones as typed NULLs), then any extra columns of the file."""
+    lowered = {c.lower(): c for c in present}
+    items = []
+    for col in table.columns:
+        if col.name in lowered:
+            items.append(f"{_quote(lowered[col.name])} as {_quote(col.name)}")
+        else:
+            items.append(f"cast(null as {SQL_TYPES.get(col.data_type, 'varchar')}) as {_quote(col.name)}")
+    contract = {c.name for c in table.columns}
+    items += [_quote(c) for c in present if c.lower() not in contract]
+    return ", ".join(items)
+
+
+def load_folder(
+    folder: Path,
+    database: Path,
+    schema: str = "raw",
+    append: bool = False,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[TableResult]:
+    """Load every contract table found in ``folder``; all or nothing (one transaction)."""
+    if not folder.is_dir():
+        raise LoadError(f"{folder} is not a folder: pass --from a folder of <table>.parquet or <table>.csv files")
+    contract = load_contract()
+    unknown = sorted(set(only or []) - set(contract))
+    if unknown:
+        raise LoadError(f"unknown table(s) {', '.join(unknown)}: the contract has {', '.join(contract)}")
+    tables = [t for name, t in contract.items() if not only or name in only]
+    found = {t.name: find_files(folder, t.name) for t in tables}
+    if not append and not only:
+        missing_core = [t for t in SEGMENT_CORE_TABLES if found.get(t) is None]
+        if missing_core:
+            raise LoadError(
+                f"{folder} has no file for Segment table(s) {', '.join(missing_core)}: "
+                "these are required (write <table>.parquet or <table>.csv)"
+            )
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(database))
+    except duckdb.IOException as exc:
+        raise LoadError(f"cannot open {database} ({exc}): close other programs using it (dbt, a notebook) and retry") from exc
+    results: list[TableResult] = []
+    try:
+        # Validate every file before writing anything.
+        plans = []
+        for table in tables:
+            located = found[table.name]
+            if located is None:
+                plans.append((table, None, None))
+                continue
+            reader, pattern = located
+            source_sql = _reader_sql(reader, pattern)
+            try:
+                described = con.execute(f"describe select * from {source_sql}").fetchall()
+            except duckdb.Error as exc:
+                raise LoadError(f"cannot read {pattern}: {str(exc).splitlines()[0]}") from exc
+            present = [row[0] for row in described]
+            lowered = {c.lower() for c in present}
+            missing = [c for c in table.required_columns if c not in lowered]
+            if missing:
+                raise LoadError(
+                    f"{pattern}: missing required column(s) {', '.join(missing)} of raw.{table.name} "
+                    f"(see the contract in models/staging/{table.source}/_{table.source}__sources.yml)"
+                )
+            plans.append((table, source_sql, present, ))
+        con.execute("begin transaction")
+        con.execute(f"create schema if not exists {_quote(schema)}")
+        for table, source_sql, present in plans:
+            target = f"{_quote(schema)}.{_quote(table.name)}"
+            exists = con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, table.name],
+            ).fetchall()[0][0] > 0
+            if source_sql is None:
+                if table.segment_event_table and not exists:
+                    empty = ", ".join(
+                        f"cast(null as {SQL_TYPES.get(c.data_type, 'varchar')}) as {_quote(c.name)}" for c in table.columns
+                    )
+                    con.execute(f"create table {target} as select {empty} limit 0")
+                    results.append(TableResult(table.name, "created_empty", 0))
+                else:
+                    results.append(TableResult(table.name, "skipped", 0))
+                continue
+            select = f"select {_select_list(table, present)} from {source_sql}"
+            if append and exists:
+                before = con.execute(f"select count(*) from {target}").fetchall()[0][0]
+                con.execute(f"insert into {target} by name {select}")
+                after = con.execute(f"select count(*) from {target}").fetchall()[0][0]
+                results.append(TableResult(table.name, "appended", after - before, source_sql))
+            else:
+                con.execute(f"create or replace table {target} as {select}")
+                rows = con.execute(f"select count(*) from {target}").fetchall()[0][0]
+                results.append(TableResult(table.name, "loaded", rows, source_sql))
+            progress(f"{results[-1].action:>8} raw.{table.name}: {results[-1].rows:,} rows")
+        con.execute("commit")
+    except BaseException:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        con.close()
+    return results

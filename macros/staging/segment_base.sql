@@ -1,0 +1,168 @@
+{#-
+    Body of a `base_segment__<table>` model: every raw row of one Segment table, cleaned and flagged.
+
+    * one output row per raw row (nothing dropped here): `_dq_reason` says why a row cannot be used
+      (NULL when it can), `_dq_copy_number` numbers the usable copies of one message id (1 is kept),
+      `_dq_duplicates_removed` on the kept copy counts the others;
+    * Segment's timestamp rule: `timestamp`, or when it is missing
+      `received_at - (sent_at - original_timestamp)`;
+    * placeholder ids nulled (var gtm__blocked_identifier_values), urls parsed into path, host,
+      UTM parameters (context columns first, the page URL's query string when they are empty) and
+      click ids;
+    * incremental: a run reprocesses every raw row of each message id that has a row loaded
+      (uuid_ts) within var gtm__lookback_hours of the newest row already built, so late and
+      duplicate deliveries are deduplicated exactly as a full refresh would.
+
+    Arguments: source_table (raw table name), columns (SQL select-list of table-specific columns over
+    the raw row, each ending in a comma), extra_reasons (list of [condition, reason] pairs checked
+    after the standard ones), web_context (parse page/campaign context), own_page_columns (pages:
+    prefer the table's own url/path/referrer/title/search columns over context_page_*).
+-#}
+{% macro segment_base(source_table, columns='', extra_reasons=[], web_context=true, own_page_columns=false) -%}
+{%- set record_key -%}
+    coalesce(
+        nullif(trim(id), ''),
+        {{ dbt.concat(["'no-id:'", "coalesce(cast(uuid_ts as " ~ dbt.type_string() ~ "), '')"]) }}
+    )
+{%- endset -%}
+{%- set tolerance = var('gtm__future_timestamp_tolerance_minutes') -%}
+
+with
+
+source as (
+
+    select * from {{ source('segment', source_table) }}
+
+),
+
+{% if is_incremental() %}
+reprocess_window as (
+
+    select
+        {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
+            "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
+    from {{ this }}
+
+),
+
+keys_in_window as (
+
+    select distinct {{ record_key }} as record_key
+    from source
+    where
+        uuid_ts is null
+        or {{ gtm_warehouse.try_cast_timestamp('uuid_ts') }} >= (select reprocess_from from reprocess_window)
+
+),
+{% endif %}
+
+scoped as (
+
+    select
+        source.*,
+        {{ record_key }} as _dq_key
+    from source
+    {% if is_incremental() %}
+        where {{ record_key }} in (select record_key from keys_in_window)
+    {% endif %}
+
+),
+
+cleaned as (
+
+    select
+        _dq_key,
+        {{ gtm_warehouse.blank_to_null('id') }} as message_id,
+        {{ gtm_warehouse.clean_identifier('anonymous_id') }} as anonymous_id,
+        {{ gtm_warehouse.clean_identifier('user_id') }} as user_id,
+        {{ columns }}
+        {%- if web_context %}
+        {%- set page_url = "coalesce(" ~ gtm_warehouse.blank_to_null('url') ~ ", " ~ gtm_warehouse.blank_to_null('context_page_url') ~ ")" if own_page_columns else gtm_warehouse.blank_to_null('context_page_url') %}
+        {{ gtm_warehouse.blank_to_null('context_ip') }} as ip,
+        {{ gtm_warehouse.clean_text('context_user_agent') }} as user_agent,
+        {{ gtm_warehouse.blank_to_null('context_library_name') }} as library_name,
+        {{ gtm_warehouse.blank_to_null('context_library_version') }} as library_version,
+        {{ gtm_warehouse.clean_text(page_url) }} as page_url,
+        {%- for field in ['path', 'referrer', 'title', 'search'] %}
+        {%- if own_page_columns %}
+        {{ gtm_warehouse.clean_text("coalesce(" ~ gtm_warehouse.blank_to_null(field) ~ ", context_page_" ~ field ~ ")") }} as page_{{ field }},
+        {%- else %}
+        {{ gtm_warehouse.clean_text("context_page_" ~ field) }} as page_{{ field }},
+        {%- endif %}
+        {%- endfor %}
+        {%- for field in ['source', 'medium', 'campaign', 'term', 'content'] %}
+        lower(coalesce(
+            {{ gtm_warehouse.blank_to_null('context_campaign_' ~ ('name' if field == 'campaign' else field)) }},
+            {{ gtm_warehouse.get_url_parameter(page_url, 'utm_' ~ field) }}
+        )) as utm_{{ field }},
+        {%- endfor %}
+        {%- set referrer = "coalesce(" ~ gtm_warehouse.blank_to_null('referrer') ~ ", context_page_referrer)" if own_page_columns else "context_page_referrer" %}
+        {{ gtm_warehouse.url_host(referrer) }} as referrer_host,
+        {%- for click_id in ['gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
+        {{ gtm_warehouse.get_url_parameter(page_url, click_id) }} as {{ click_id }},
+        {%- endfor %}
+        {%- endif %}
+        {{ gtm_warehouse.try_cast_timestamp(adapter.quote('timestamp')) }} as client_timestamp,
+        {{ gtm_warehouse.try_cast_timestamp('original_timestamp') }} as device_event_at,
+        {{ gtm_warehouse.try_cast_timestamp('sent_at') }} as sent_at,
+        {{ gtm_warehouse.try_cast_timestamp('received_at') }} as received_at,
+        {{ gtm_warehouse.try_cast_timestamp('uuid_ts') }} as loaded_at
+    from scoped
+
+),
+
+timed as (
+
+    select
+        *,
+        coalesce(client_timestamp, received_at - (sent_at - device_event_at)) as event_at,
+        client_timestamp is null as is_event_at_derived
+    from cleaned
+
+),
+
+flagged as (
+
+    select
+        *,
+        case
+            when message_id is null then 'missing_message_id'
+            when anonymous_id is null and user_id is null then 'missing_identity'
+            when received_at is null or event_at is null then 'unparseable_timestamp'
+            when event_at > {{ dbt.dateadd('minute', tolerance, 'received_at') }} then 'timestamp_in_future'
+            when event_at < cast('{{ var("gtm__min_valid_timestamp") }}' as {{ dbt.type_timestamp() }})
+                then 'timestamp_too_old'
+            {%- for condition, reason in extra_reasons %}
+            when {{ condition }} then '{{ reason }}'
+            {%- endfor %}
+        end as _dq_reason
+    from timed
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by message_id, _dq_reason is null
+            order by received_at, loaded_at, sent_at, device_event_at
+        ) as _dq_row_number,
+        count(*) over (partition by message_id, _dq_reason is null) as _dq_copies
+    from flagged
+
+),
+
+final as (
+
+    select
+        *,
+        case when _dq_reason is null then _dq_row_number end as _dq_copy_number,
+        case when _dq_reason is null and _dq_row_number = 1 then _dq_copies - 1 else 0 end
+            as _dq_duplicates_removed
+    from numbered
+
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,55 @@
+with
+
+base as (
+
+    select * from {{ ref('base_segment__identifies') }}
+
+),
+
+staged as (
+
+    select
+        message_id,
+        anonymous_id,
+        user_id,
+        email,
+        is_email_invalid,
+        full_name,
+        first_name,
+        last_name,
+        role,
+        roles,
+        job_title,
+        company_name,
+        user_created_at,
+        ip,
+        user_agent,
+        library_name,
+        library_version,
+        page_url,
+        page_path,
+        page_referrer,
+        page_title,
+        page_search,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        gclid,
+        fbclid,
+        li_fat_id,
+        msclkid,
+        event_at,
+        is_event_at_derived,
+        device_event_at,
+        sent_at,
+        received_at,
+        loaded_at,
+        _dq_duplicates_removed as duplicates_removed
+    from base
+    where _dq_reason is null and _dq_copy_number = 1
+
+)
+
+select * from staged

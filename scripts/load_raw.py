@@ -1,0 +1,51 @@
+#!/usr/bin/env python
+"""Load a folder of parquet or CSV files named after the raw contract's tables into schema `raw`.
+
+Files are found as <table>.parquet, <table>/*.parquet, <table>.csv(.gz) or <table>/*.csv. Every
+required column of the contract (models/staging/*/_*__sources.yml) must be present; optional
+columns that are absent are added as NULL; extra columns are kept. Segment per-event tables without
+a file are created empty; other sources without files are skipped (switch them off with the
+`using_<source>` vars). Loading is one transaction: all tables or none.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gtm_warehouse.loader import LoadError, load_folder  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--from", dest="folder", required=True, type=Path, help="folder of raw files")
+    parser.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/gtm.duckdb")),
+                        help="DuckDB file (default: $DUCKDB_PATH or data/gtm.duckdb)")
+    parser.add_argument("--schema", default="raw", help="target schema (default: raw)")
+    parser.add_argument("--append", action="store_true", help="append to existing tables instead of replacing them")
+    parser.add_argument("--only", default=None, help="comma-separated table names to load (default: all found)")
+    parser.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    args = parser.parse_args(argv)
+    only = [t.strip() for t in args.only.split(",")] if args.only else None
+    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    try:
+        results = load_folder(args.folder, args.database, args.schema, args.append, only, progress=say)
+    except LoadError as exc:
+        print(f"load_raw: error: {exc}", file=sys.stderr)
+        return 2
+    loaded = [r for r in results if r.action in ("loaded", "appended")]
+    empty = [r.table for r in results if r.action == "created_empty"]
+    skipped = [r.table for r in results if r.action == "skipped"]
+    print(f"load_raw: {sum(r.rows for r in loaded):,} rows into {len(loaded)} tables of {args.database}:{args.schema}")
+    if empty:
+        print(f"load_raw: created empty (no file): {', '.join(empty)}")
+    if skipped:
+        print(f"load_raw: no file, skipped: {', '.join(skipped)} (turn their source off with the using_* vars if you have none)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
