@@ -84,10 +84,11 @@ cleaned as (
         {{ gtm_warehouse.blank_to_null('context_library_version') }} as library_version,
         {{ gtm_warehouse.clean_text(page_url) }} as page_url,
         {%- for field in ['path', 'referrer', 'title', 'search'] %}
-        {%- if own_page_columns %}
-        {{ gtm_warehouse.clean_text("coalesce(" ~ gtm_warehouse.blank_to_null(field) ~ ", context_page_" ~ field ~ ")") }} as page_{{ field }},
+        {%- set value = "coalesce(" ~ gtm_warehouse.blank_to_null(field) ~ ", context_page_" ~ field ~ ")" if own_page_columns else "context_page_" ~ field %}
+        {%- if field == 'path' %}
+        coalesce({{ gtm_warehouse.clean_text(value) }}, {{ gtm_warehouse.url_path(page_url) }}) as page_path,
         {%- else %}
-        {{ gtm_warehouse.clean_text("context_page_" ~ field) }} as page_{{ field }},
+        {{ gtm_warehouse.clean_text(value) }} as page_{{ field }},
         {%- endif %}
         {%- endfor %}
         {%- for field in ['source', 'medium', 'campaign', 'term', 'content'] %}

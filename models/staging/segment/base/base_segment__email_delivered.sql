@@ -1,8 +1,12 @@
-{% set property_columns %}
-        {{ gtm_warehouse.blank_to_null('email_id') }} as email_id,
-        {{ gtm_warehouse.blank_to_null('campaign_id') }} as campaign_id,
-        {{ gtm_warehouse.clean_text('campaign_name') }} as campaign_name,
-        {{ gtm_warehouse.clean_text('email_subject') }} as email_subject,
-{% endset %}
+{%- set property_columns -%}
+    {{ gtm_warehouse.blank_to_null('email_id') }} as email_id,
+    {{ gtm_warehouse.blank_to_null('campaign_id') }} as campaign_id,
+    {{ gtm_warehouse.clean_text('campaign_name') }} as campaign_name,
+    {{ gtm_warehouse.clean_text('email_subject') }} as email_subject,
+{%- endset -%}
 
-{{ gtm_warehouse.segment_base('email_delivered', columns=property_columns, web_context=false) }}
+{{ gtm_warehouse.segment_base(
+    'email_delivered',
+    columns=property_columns,
+    web_context=false,
+) }}
