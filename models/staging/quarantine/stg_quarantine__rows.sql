@@ -1,5 +1,6 @@
 {#- Every raw row that staging could not use, from every enabled source, with the reason.
-    Each base model is listed once; disabled sources (using_* vars) drop out. -#}
+    Each base model is listed once; disabled sources (using_* vars) drop out. `source_table` is the raw
+    table name: the source's `raw_prefix` (none for Segment) then the base model's entity name. -#}
 {%- set sources = [
     {'name': 'segment', 'enabled': true, 'event_rows': true, 'tables': [
         'pages', 'tracks', 'identifies', 'groups',
@@ -8,6 +9,61 @@
         'nps_survey_responded', 'consent_preference_updated', 'email_delivered', 'email_opened',
         'email_link_clicked',
     ]},
+    {
+        'name': 'crm',
+        'enabled': var('using_crm'),
+        'event_rows': false,
+        'raw_prefix': 'crm_',
+        'tables': [
+            'accounts', 'contacts', 'leads', 'opportunities', 'campaigns', 'campaign_members',
+        ],
+    },
+    {
+        'name': 'product',
+        'enabled': var('using_product_db'),
+        'event_rows': false,
+        'raw_prefix': 'app_',
+        'tables': [
+            'users', 'workspaces', 'workspace_users', 'subscriptions', 'sources', 'destinations',
+            'api_usage_daily',
+        ],
+    },
+    {
+        'name': 'support',
+        'enabled': var('using_support'),
+        'event_rows': false,
+        'raw_prefix': 'support_',
+        'tables': [
+            'tickets', 'ticket_comments', 'users', 'organizations',
+        ],
+    },
+    {
+        'name': 'ads',
+        'enabled': var('using_ads'),
+        'event_rows': false,
+        'raw_prefix': 'ads_',
+        'tables': [
+            'google_campaign_daily', 'facebook_campaign_daily', 'linkedin_campaign_daily',
+        ],
+    },
+    {
+        'name': 'surveys',
+        'enabled': var('using_surveys'),
+        'event_rows': false,
+        'raw_prefix': 'survey_',
+        'tables': [
+            'responses',
+        ],
+    },
+    {
+        'name': 'privacy',
+        'enabled': var('using_privacy'),
+        'event_rows': false,
+        'raw_prefix': 'privacy_',
+        'tables': [
+            'deletion_requests',
+        ],
+    },
 ] -%}
 
 with
@@ -18,7 +74,7 @@ quarantined_{{ src.name }}__{{ table }} as (
 
     select
         '{{ src.name }}' as source_name,
-        '{{ table }}' as source_table,
+        '{{ src.get('raw_prefix', '') ~ table }}' as source_table,
         _dq_key as record_key,
         {%- if src.event_rows %}
         anonymous_id,
