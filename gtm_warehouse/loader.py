@@ -118,7 +118,7 @@ def load_folder(
                     f"{pattern}: missing required column(s) {', '.join(missing)} of raw.{table.name} "
                     f"(see the contract in models/staging/{table.source}/_{table.source}__sources.yml)"
                 )
-            plans.append((table, source_sql, present, ))
+            plans.append((table, source_sql, {row[0]: row[1] for row in described}))
         con.execute("begin transaction")
         con.execute(f"create schema if not exists {_quote(schema)}")
         for table, source_sql, present in plans:
@@ -137,8 +137,16 @@ def load_folder(
                 else:
                     results.append(TableResult(table.name, "skipped", 0))
                 continue
-            select = f"select {_select_list(table, present)} from {source_sql}"
+            select = f"select {_select_list(table, list(present))} from {source_sql}"
             if append and exists:
+                # New properties become new columns, as Segment's loader does.
+                existing = {r[0].lower() for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                    [schema, table.name],
+                ).fetchall()}
+                for column, column_type in present.items():
+                    if column.lower() not in existing:
+                        con.execute(f"alter table {target} add column {_quote(column)} {column_type}")
                 before = con.execute(f"select count(*) from {target}").fetchall()[0][0]
                 con.execute(f"insert into {target} by name {select}")
                 after = con.execute(f"select count(*) from {target}").fetchall()[0][0]

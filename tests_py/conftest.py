@@ -1,0 +1,66 @@
+"""Shared pytest fixtures: paths, a dbt runner, and warehouses built from generated data."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BIN = Path(sys.executable).parent
+ALL_SOURCES_OFF = (
+    "{using_crm: false, using_product_db: false, using_support: false, "
+    "using_ads: false, using_surveys: false, using_privacy: false}"
+)
+# The data set the warehouse tests build on: big enough for every defect to occur many times.
+TRUTH_EVENTS = int(os.environ.get("GTM_TEST_EVENTS", "60000"))
+TRUTH_SEED = 7
+TRUTH_AS_OF = "2026-11-01T00:00:00Z"
+
+
+def run_script(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run one of the project's CLIs with the test interpreter."""
+    return subprocess.run([sys.executable, *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=check)
+
+
+def run_dbt(args: list[str], database: Path, workdir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run dbt against `database`, with its own target/log folders so runs never collide."""
+    env = {**os.environ, "DUCKDB_PATH": str(database), "DBT_TARGET": "duckdb"}
+    cmd = [str(BIN / "dbt"), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+           "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    result = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, env=env)
+    if check and result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-60:])
+        pytest.fail(f"dbt {' '.join(args)} failed (exit {result.returncode}):\n{tail}\n{result.stderr[-2000:]}")
+    return result
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def generated_dataset(tmp_path_factory) -> Path:
+    """A generated raw data set (with injected bad rows) and its ground truth: <dir>/raw, <dir>/truth."""
+    root = tmp_path_factory.mktemp("dataset")
+    run_script("scripts/generate_data.py", "--events", str(TRUTH_EVENTS), "--seed", str(TRUTH_SEED),
+               "--as-of", TRUTH_AS_OF, "--out", str(root / "raw"), "--truth", str(root / "truth"), "--quiet")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(generated_dataset, tmp_path_factory) -> dict:
+    """The warehouse built by `dbt build` (models, data tests, unit tests) from the generated data set."""
+    workdir = tmp_path_factory.mktemp("warehouse")
+    database = workdir / "gtm.duckdb"
+    run_script("scripts/load_raw.py", "--from", str(generated_dataset / "raw"), "--database", str(database), "--quiet")
+    build = run_dbt(["build"], database, workdir, check=False)
+    return {"database": database, "workdir": workdir, "truth": generated_dataset / "truth", "build": build}
