@@ -1,0 +1,129 @@
+"""Orchestration: calibrate the population, simulate chunk by chunk, stream everything to parquet."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from gtm_warehouse.contract import load_contract
+
+from . import config as C
+from . import defects as D
+from .ads import AdsAccumulator
+from .chunk import build_world
+from .crm import CONVERSION_DRIVERS
+from .ids import Ids
+from .segment import Renderer, build_frame, time_and_defects
+from .tables import crm_tables, global_tables, product_tables, support_tables, survey_privacy_tables
+from .truth import SCHEMAS, truth_accounts, truth_events, truth_identities, truth_people, truth_sessions
+from .writer import ParquetSet, RawWriter
+
+CALIBRATION_CHUNK = 999_999  # chunk index of the (unwritten) pilot used to calibrate events/person
+CORE_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
+
+
+def events_per_person(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) -> float:
+    """Expected Segment core rows per person, measured on a deterministic pilot chunk."""
+    n = cfg.chunk_people
+    w = build_world(cfg, CALIBRATION_CHUNK, n, ids, event_tables, strings=False)
+    rows = len(w.slots.t) + len(w.prod.server.t)
+    dup = sum(s for c, (s, _) in D.ROW_DEFECTS.items() if c == "duplicate_message_id") * cfg.bad_rate * 1.2
+    return rows * (1.0 + dup) / n
+
+
+def plan_chunks(total_people: int, chunk_people: int) -> list[int]:
+    k = max(1, math.ceil(total_people / chunk_people))
+    return [chunk_people] * (k - 1) + [total_people - chunk_people * (k - 1)]
+
+
+def generate(cfg: C.GeneratorConfig) -> dict:
+    """Run the generator; returns the manifest (also written to ``<truth>/manifest.json``)."""
+    t0 = time.perf_counter()
+    contract = load_contract()
+    event_tables = {n for n, t in contract.items() if t.segment_event_table}
+    ids = Ids(cfg.seed)
+    rate = events_per_person(cfg, ids, event_tables)
+    people = max(50, round(cfg.events / rate))
+    chunks = plan_chunks(people, cfg.chunk_people)
+    cutoff = None
+    if cfg.increment_fraction > 0:
+        cutoff = int(cfg.start_us + (1.0 - cfg.increment_fraction) * (cfg.as_of_us - cfg.start_us))
+    raw = RawWriter(cfg.out, contract, cutoff)
+    truth = ParquetSet(cfg.truth, SCHEMAS)
+    ads = AdsAccumulator(cfg)
+    defect_counts = {c: 0 for c in D.CODES}
+    events_written = 0
+    bar = tqdm(total=cfg.events, unit="ev", unit_scale=True, disable=cfg.quiet, file=sys.stderr,
+               desc="generating", dynamic_ncols=True)
+    for ci, n_people in enumerate(chunks):
+        w = build_world(cfg, ci, n_people, ids, event_tables)
+        f = build_frame(w)
+        tm = time_and_defects(w, f)
+        seg = Renderer(w, f, tm).render_all()
+        for name, cols in seg.items():
+            raw.write(name, cols)
+        chunk_events = sum(len(seg[n]["id"]) for n in CORE_EVENT_TABLES)
+        events_written += chunk_events
+        for group in (crm_tables(w), product_tables(w), support_tables(w), survey_privacy_tables(w)):
+            for name, cols in group.items():
+                raw.write(name, cols)
+        ev, counts = truth_events(w, f, tm, event_tables)
+        for k, v in counts.items():
+            defect_counts[k] += v
+        truth.write("events", ev)
+        truth.write("sessions", truth_sessions(w))
+        truth.write("identities", truth_identities(w))
+        truth.write("people", truth_people(w))
+        truth.write("accounts", truth_accounts(w))
+        paid = np.isin(w.visits.channel, [C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL])
+        ads.add(np.where(paid, w.visits.campaign, -1), w.visits.start)
+        bar.update(chunk_events)
+        del w, f, tm, seg, ev
+    bar.close()
+    ad_tables, cost = ads.tables(ids.sf)
+    for name, cols in ad_tables.items():
+        raw.write(name, cols)
+    for name, cols in global_tables(ids, cfg, cost).items():
+        raw.write(name, cols)
+    counts = raw.close()
+    truth_counts = truth.close()
+    seconds = time.perf_counter() - t0
+    core_rows = sum(counts["main"][n] + counts.get("increment", {}).get(n, 0) for n in CORE_EVENT_TABLES)
+    manifest = {
+        "generator_version": C.GENERATOR_VERSION,
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
+        "seed": cfg.seed,
+        "as_of": cfg.as_of_iso,
+        "period_days": cfg.days,
+        "events_requested": cfg.events,
+        "events_written": core_rows,
+        "events_per_person_calibrated": rate,
+        "people": people,
+        "chunks": len(chunks),
+        "row_counts": counts["main"],
+        "increment_row_counts": counts.get("increment", {}),
+        "increment_cutoff_uuid_ts": None if cutoff is None else _iso(cutoff),
+        "truth_row_counts": truth_counts,
+        "defect_counts": defect_counts,
+        "defect_rates": {c: s * cfg.bad_rate for c, (s, _) in D.ROW_DEFECTS.items()}
+        | {"null_timestamp": D.NULL_TIMESTAMP_SHARE * cfg.bad_rate,
+           "malformed_email (of e-mail rows)": D.EMAIL_MALFORMED_RATE,
+           "email_needs_normalisation (of e-mail rows)": D.EMAIL_NORMALISE_RATE},
+        "expected_quarantine_reasons": D.QUARANTINE,
+        "conversion_drivers": CONVERSION_DRIVERS,
+        "seconds": round(seconds, 2),
+    }
+    cfg.truth.mkdir(parents=True, exist_ok=True)
+    (cfg.truth / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+    return manifest
+
+
+def _iso(us: int) -> str:
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(us / 1e6, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,106 @@
+"""Streaming parquet output: one ``ParquetWriter`` per file, one row group per chunk write."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from gtm_warehouse.contract import Table
+
+ARROW_TYPES = {
+    "varchar": pa.string(), "text": pa.string(), "string": pa.string(), "bigint": pa.int64(),
+    "integer": pa.int64(), "double": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+# Client-side timestamps of Segment tables are written as ISO-8601 strings (they may be garbage).
+CLIENT_TIMESTAMPS = {"sent_at", "timestamp", "original_timestamp"}
+
+
+def contract_schema(t: Table) -> pa.Schema:
+    """Arrow schema of a contract table (exact column names and order)."""
+    fields = []
+    for c in t.columns:
+        typ = ARROW_TYPES[c.data_type.lower()]
+        if t.source == "segment" and c.name in CLIENT_TIMESTAMPS:
+            typ = pa.string()
+        fields.append(pa.field(c.name, typ))
+    return pa.schema(fields)
+
+
+def to_table(schema: pa.Schema, cols: dict[str, pa.Array], n: int | None = None) -> pa.Table:
+    """Build a table with exactly ``schema``'s columns; absent columns become NULL."""
+    if n is None:
+        n = len(next(iter(cols.values()))) if cols else 0
+    unknown = set(cols) - set(schema.names)
+    if unknown:
+        raise KeyError(f"columns not in the contract: {sorted(unknown)}")
+    arrays = []
+    for f in schema:
+        a = cols.get(f.name)
+        if a is None:
+            a = pa.nulls(n, f.type)
+        elif a.type != f.type:
+            a = a.cast(f.type)
+        if len(a) != n:
+            raise ValueError(f"column {f.name}: {len(a)} rows, expected {n}")
+        arrays.append(a)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+class ParquetSet:
+    """Lazily opened parquet writers for a set of files under one directory."""
+
+    def __init__(self, directory: Path, schemas: dict[str, pa.Schema]) -> None:
+        self.directory = directory
+        self.schemas = schemas
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {name: 0 for name in schemas}
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if name not in self.writers:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", self.schemas[name],
+                                                  compression="snappy")
+        if table.num_rows:
+            self.writers[name].write_table(table, row_group_size=1 << 20)
+        self.rows[name] += table.num_rows
+
+    def close(self) -> dict[str, int]:
+        """Close every writer; tables never written get an empty file with the right schema."""
+        for name, schema in self.schemas.items():
+            if name not in self.writers:
+                self.write(name, schema.empty_table())
+            self.writers[name].close()
+        return dict(self.rows)
+
+
+class RawWriter:
+    """Writes contract tables under ``out``; Segment rows loaded at/after ``cutoff_us`` go to increment/."""
+
+    def __init__(self, out: Path, contract: dict[str, Table], cutoff_us: int | None) -> None:
+        self.contract = contract
+        self.schemas = {name: contract_schema(t) for name, t in contract.items()}
+        self.segment = {name for name, t in contract.items() if t.source == "segment"}
+        self.main = ParquetSet(out, self.schemas)
+        self.cutoff_us = cutoff_us
+        self.incr = ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}) if cutoff_us is not None else None
+
+    def write(self, name: str, cols: dict[str, pa.Array]) -> None:
+        tbl = to_table(self.schemas[name], cols)
+        if self.incr is not None and name in self.segment:
+            late = pc.greater_equal(tbl.column("uuid_ts"), pa.scalar(self.cutoff_us, pa.timestamp("us")))
+            late = late.combine_chunks() if isinstance(late, pa.ChunkedArray) else late
+            mask = np.asarray(late.to_numpy(zero_copy_only=False), dtype=bool)
+            self.main.write(name, tbl.filter(pa.array(~mask)))
+            self.incr.write(name, tbl.filter(pa.array(mask)))
+        else:
+            self.main.write(name, tbl)
+
+    def close(self) -> dict[str, dict[str, int]]:
+        res = {"main": self.main.close()}
+        if self.incr is not None:
+            res["increment"] = self.incr.close()
+        return res
