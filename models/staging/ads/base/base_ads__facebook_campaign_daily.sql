@@ -1,21 +1,21 @@
 {#- Every raw row of `ads_facebook_campaign_daily`, typed, renamed and flagged (macros/staging/source_base.sql);
     staged grain: one row per Meta (Facebook) Ads campaign and day.
     Quarantine reasons: missing_primary_key, negative_spend, negative_count. -#}
-{%- set columns %}
-        {{ gtm_warehouse.blank_to_null('account_id') }} as ad_account_id,
-        {{ gtm_warehouse.blank_to_null('campaign_id') }} as campaign_id,
-        'facebook' as ad_platform,
-        {{ gtm_warehouse.clean_text('campaign_name') }} as campaign_name,
-        upper({{ gtm_warehouse.blank_to_null('account_currency') }}) as currency_code,
-        {{ gtm_warehouse.try_cast('impressions', dbt.type_bigint()) }} as impressions,
-        {{ gtm_warehouse.try_cast('inline_link_clicks', dbt.type_bigint()) }} as clicks,
-        {{ gtm_warehouse.try_cast('spend', 'double') }} as spend,
-        cast(null as double) as platform_conversions,
-        {{ gtm_warehouse.try_cast(adapter.quote('date_start'), 'date') }} as report_date,
-{%- endset %}
+{%- set columns -%}
+    {{ gtm_warehouse.blank_to_null('account_id') }} as ad_account_id,
+    {{ gtm_warehouse.blank_to_null('campaign_id') }} as campaign_id,
+    'facebook' as ad_platform,
+    {{ gtm_warehouse.clean_text('campaign_name') }} as campaign_name,
+    upper({{ gtm_warehouse.blank_to_null('account_currency') }}) as currency_code,
+    {{ gtm_warehouse.try_cast('impressions', dbt.type_bigint()) }} as impressions,
+    {{ gtm_warehouse.try_cast('inline_link_clicks', dbt.type_bigint()) }} as clicks,
+    {{ gtm_warehouse.try_cast('spend', 'double') }} as spend,
+    cast(null as double) as platform_conversions,
+    {{ gtm_warehouse.try_cast(adapter.quote('date_start'), 'date') }} as report_date,
+{%- endset -%}
 {%- set key -%}
     {{ dbt.concat(["cast(report_date as " ~ dbt.type_string() ~ ")", "'|'", "campaign_id"]) }}
-{%- endset %}
+{%- endset -%}
 
 {{ gtm_warehouse.source_base(
     'ads',
