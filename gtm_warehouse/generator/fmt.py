@@ -16,6 +16,7 @@ _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _B36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 US = 1_000_000  # microseconds per second
 _HEX2 = np.stack([np.repeat(_HEX, 16), np.tile(_HEX, 16)], axis=1)  # byte -> two hex chars
+_HEX2_16 = np.ascontiguousarray(_HEX2).view("<u2").ravel()  # byte -> two hex chars as one uint16
 MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -41,8 +42,8 @@ def _digits(values: np.ndarray, width: int, base: int, alphabet: np.ndarray) -> 
     out = np.empty((len(values), width), dtype=np.uint8)
     if base == 16 and width <= 16:
         v = np.ascontiguousarray(values.astype(np.uint64).astype(">u8"))
-        full = _HEX2[v.view(np.uint8).reshape(-1, 8)].reshape(-1, 16)
-        return np.ascontiguousarray(full[:, 16 - width:])
+        full = _HEX2_16[v.view(np.uint8)].view(np.uint8).reshape(-1, 16)
+        return full if width == 16 else np.ascontiguousarray(full[:, 16 - width:])
     v = values.astype(np.int64).copy()
     b = base
     for i in range(width - 1, -1, -1):
@@ -102,14 +103,29 @@ _TRIPLE = _digits(np.arange(1000), 3, 10, _DEC)
 DAY_US = 86_400 * US
 
 
+_ISO_DTYPE = np.dtype([("ym", "<u8"), ("dd", "<u2"), ("t", "u1"), ("hms", "<u8"), ("ms", "<u4"), ("z", "u1")])
+assert _ISO_DTYPE.itemsize == 24
+
+
+def _hms_table() -> np.ndarray:
+    secs = np.arange(86_400)
+    mat = np.hstack([_PAIR[secs // 3600], np.full((86_400, 1), ord(":"), np.uint8), _PAIR[(secs // 60) % 60],
+                     np.full((86_400, 1), ord(":"), np.uint8), _PAIR[secs % 60]])
+    return np.ascontiguousarray(mat).view("<u8").ravel()
+
+
+_HMS = _hms_table()  # "HH:MM:SS" as one uint64 per second of the day
+_MS4 = np.ascontiguousarray(np.hstack([np.full((1000, 1), ord("."), np.uint8), _TRIPLE])).view("<u4").ravel()
+
+
 def iso_ms(us: np.ndarray) -> pa.Array:
     """ISO-8601 UTC strings ``YYYY-MM-DDTHH:MM:SS.mmmZ`` from epoch microseconds.
 
-    Dates go through a small per-day lookup table; the time of day through digit-pair tables.
+    Each 24-byte string is a packed record filled by four table lookups: the date from a per-day
+    table, ``HH:MM:SS`` from a per-second-of-day table and ``.mmm`` from a per-millisecond table.
     """
     us = np.asarray(us, dtype=np.int64)
     n = len(us)
-    mat = np.empty((n, 24), dtype=np.uint8)
     if n == 0:
         return pa.array([], pa.string())
     day = us // DAY_US
@@ -117,20 +133,18 @@ def iso_ms(us: np.ndarray) -> pa.Array:
     udays = np.arange(d0, int(day.max()) + 1, dtype=np.int64)
     y, mo, d, *_ = civil(udays * DAY_US)
     dash = np.full((len(udays), 1), ord("-"), np.uint8)
-    tab = np.hstack([_digits(y, 4, 10, _DEC), dash, _PAIR[mo], dash, _PAIR[d]])
-    mat[:, 0:10] = tab[(day - d0).astype(np.intp)]
+    ym = np.ascontiguousarray(np.hstack([_digits(y, 4, 10, _DEC), dash, _PAIR[mo], dash])).view("<u8").ravel()
+    dd = np.ascontiguousarray(_PAIR[d]).view("<u2").ravel()
+    rec = np.empty(n, dtype=_ISO_DTYPE)
+    di = (day - d0).astype(np.intp)
+    rec["ym"] = ym[di]
+    rec["dd"] = dd[di]
+    rec["t"] = ord("T")
     rem = us - day * DAY_US
-    secs = (rem // US).astype(np.int32)
-    mat[:, 10] = ord("T")
-    mat[:, 11:13] = _PAIR[secs // 3600]
-    mat[:, 13] = ord(":")
-    mat[:, 14:16] = _PAIR[(secs // 60) % 60]
-    mat[:, 16] = ord(":")
-    mat[:, 17:19] = _PAIR[secs % 60]
-    mat[:, 19] = ord(".")
-    mat[:, 20:23] = _TRIPLE[((rem // 1000) % 1000).astype(np.int32)]
-    mat[:, 23] = ord("Z")
-    return _matrix_to_arrow(mat)
+    rec["hms"] = _HMS[(rem // US).astype(np.intp)]
+    rec["ms"] = _MS4[((rem // 1000) % 1000).astype(np.intp)]
+    rec["z"] = ord("Z")
+    return _matrix_to_arrow(rec.view(np.uint8).reshape(n, 24))
 
 
 def ts(us: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:

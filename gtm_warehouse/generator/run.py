@@ -26,6 +26,7 @@ from .writer import ParquetSet, RawWriter
 
 CALIBRATION_CHUNK = 999_999  # chunk index of the (unwritten) pilot used to calibrate events/person
 CORE_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
+ROW_DUP_SHARE = D.ROW_DEFECTS["duplicate_message_id"][0]
 
 
 def events_per_person(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) -> float:
@@ -33,8 +34,36 @@ def events_per_person(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) 
     n = cfg.chunk_people
     w = build_world(cfg, CALIBRATION_CHUNK, n, ids, event_tables, strings=False)
     rows = len(w.slots.t) + len(w.prod.server.t)
-    dup = sum(s for c, (s, _) in D.ROW_DEFECTS.items() if c == "duplicate_message_id") * cfg.bad_rate * 1.2
+    dup = ROW_DUP_SHARE * cfg.bad_rate * 1.2
     return rows * (1.0 + dup) / n
+
+
+def _count_events(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str], chunks: list[int]) -> float:
+    dup = ROW_DUP_SHARE * cfg.bad_rate * 1.2
+    total = 0
+    for ci, n in enumerate(chunks):
+        w = build_world(cfg, ci, n, ids, event_tables, strings=False)
+        total += len(w.slots.t) + len(w.prod.server.t)
+    return total * (1.0 + dup)
+
+
+def plan_people(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) -> tuple[float, int, list[int]]:
+    """People count (and chunk sizes) expected to give ``cfg.events`` events.
+
+    Large runs use the pilot's events/person (relative noise ~1/sqrt(people) is tiny). Small runs
+    (up to 3 chunks) refine by simulating the planned chunks without rendering, a few times.
+    """
+    rate = events_per_person(cfg, ids, event_tables)
+    people = max(50, round(cfg.events / rate))
+    chunks = plan_chunks(people, cfg.chunk_people)
+    if len(chunks) <= 3:
+        for _ in range(4):
+            got = _count_events(cfg, ids, event_tables, chunks)
+            if abs(got - cfg.events) <= 0.015 * cfg.events:
+                break
+            people = max(50, round(people * cfg.events / max(got, 1.0)))
+            chunks = plan_chunks(people, cfg.chunk_people)
+    return rate, people, chunks
 
 
 def plan_chunks(total_people: int, chunk_people: int) -> list[int]:
@@ -48,9 +77,7 @@ def generate(cfg: C.GeneratorConfig) -> dict:
     contract = load_contract()
     event_tables = {n for n, t in contract.items() if t.segment_event_table}
     ids = Ids(cfg.seed)
-    rate = events_per_person(cfg, ids, event_tables)
-    people = max(50, round(cfg.events / rate))
-    chunks = plan_chunks(people, cfg.chunk_people)
+    rate, people, chunks = plan_people(cfg, ids, event_tables)
     cutoff = None
     if cfg.increment_fraction > 0:
         cutoff = int(cfg.start_us + (1.0 - cfg.increment_fraction) * (cfg.as_of_us - cfg.start_us))

@@ -243,7 +243,7 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     start = D + pd.Series(a - D).groupby(grp).cummax().to_numpy()
     end = start + dur
     keep_v = end <= t_hi
-    t = start[s["visit"]] + offset
+    t = (start[s["visit"]] + offset) // 1000 * 1000  # whole milliseconds (Segment's precision)
 
     # ---- 5. signup / login state ----------------------------------------------------------------------
     signed = is_signer & keep_v[np.maximum(signup_visit, 0)]

@@ -1,6 +1,8 @@
 """Streaming parquet output: one ``ParquetWriter`` per file, one row group per chunk write."""
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -50,29 +52,71 @@ def to_table(schema: pa.Schema, cols: dict[str, pa.Array], n: int | None = None)
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+class BackgroundWriter:
+    """Runs parquet writes on one background thread (Arrow releases the GIL while encoding), so
+    encoding chunk k overlaps with simulating chunk k+1. The queue is bounded to keep memory bounded.
+    Writes happen in submission order, so output stays deterministic."""
+
+    def __init__(self, max_pending: int = 96) -> None:
+        self.q: queue.Queue = queue.Queue(maxsize=max_pending)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.q.get()
+            if item is None:
+                return
+            if self.error is None:
+                try:
+                    item()
+                except BaseException as e:  # surfaced on the main thread
+                    self.error = e
+
+    def submit(self, fn) -> None:
+        if self.error is not None:
+            raise self.error
+        self.q.put(fn)
+
+    def finish(self) -> None:
+        self.q.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class ParquetSet:
     """Lazily opened parquet writers for a set of files under one directory."""
 
-    def __init__(self, directory: Path, schemas: dict[str, pa.Schema]) -> None:
+    def __init__(self, directory: Path, schemas: dict[str, pa.Schema], bg: BackgroundWriter | None = None) -> None:
         self.directory = directory
         self.schemas = schemas
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {name: 0 for name in schemas}
+        self.bg = bg
 
-    def write(self, name: str, table: pa.Table) -> None:
+    def _open(self, name: str) -> pq.ParquetWriter:
         if name not in self.writers:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", self.schemas[name],
-                                                  compression="snappy")
-        if table.num_rows:
-            self.writers[name].write_table(table, row_group_size=1 << 20)
+                                                  compression="snappy", use_dictionary=False)
+        return self.writers[name]
+
+    def write(self, name: str, table: pa.Table) -> None:
+        writer = self._open(name)
         self.rows[name] += table.num_rows
+        if table.num_rows:
+            job = lambda: writer.write_table(table, row_group_size=1 << 20)  # noqa: E731
+            self.bg.submit(job) if self.bg is not None else job()
 
     def close(self) -> dict[str, int]:
         """Close every writer; tables never written get an empty file with the right schema."""
-        for name, schema in self.schemas.items():
-            if name not in self.writers:
-                self.write(name, schema.empty_table())
+        for name in self.schemas:
+            self._open(name)
+        if self.bg is not None:
+            self.bg.finish()
+        for name in self.schemas:
             self.writers[name].close()
         return dict(self.rows)
 
@@ -84,9 +128,11 @@ class RawWriter:
         self.contract = contract
         self.schemas = {name: contract_schema(t) for name, t in contract.items()}
         self.segment = {name for name, t in contract.items() if t.source == "segment"}
-        self.main = ParquetSet(out, self.schemas)
+        self.bg = BackgroundWriter()
+        self.main = ParquetSet(out, self.schemas, self.bg)
         self.cutoff_us = cutoff_us
-        self.incr = ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}) if cutoff_us is not None else None
+        self.incr = (ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}, self.bg)
+                     if cutoff_us is not None else None)
 
     def write(self, name: str, cols: dict[str, pa.Array]) -> None:
         tbl = to_table(self.schemas[name], cols)
@@ -100,7 +146,11 @@ class RawWriter:
             self.main.write(name, tbl)
 
     def close(self) -> dict[str, dict[str, int]]:
-        res = {"main": self.main.close()}
         if self.incr is not None:
+            for name in self.incr.schemas:
+                self.incr._open(name)
+        res = {"main": self.main.close()}  # drains the background queue
+        if self.incr is not None:
+            self.incr.bg = None
             res["increment"] = self.incr.close()
         return res
