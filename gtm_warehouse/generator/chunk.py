@@ -58,6 +58,24 @@ class World:
     v_has_utm_ctx: np.ndarray = field(default=None)  # type: ignore[assignment]
     email_variants: list[tuple[np.ndarray, pa.Array]] = field(default_factory=list)
 
+    def landing_vocab(self) -> dict[str, pa.Array]:
+        """URL / search / referrer candidates: one entry per page path, then one per visit (landing)."""
+        if not hasattr(self, "_landing_vocab"):
+            from .segment import PATHS
+            v, s = self.visits, self.slots
+            first = np.r_[True, s.visit[1:] != s.visit[:-1]] if len(s.visit) else np.zeros(0, bool)
+            land = np.zeros(len(v.gid), dtype=np.int64)
+            land[s.visit[first]] = s.page[first]
+            q = self.s_vis["query"]
+            bare = pa.array([C.SITE + p for p in PATHS])
+            landing_url = fmt.join(C.SITE, fmt.take(PATHS, land), q)
+            self._landing_vocab = {
+                "url": pa.concat_arrays([bare, landing_url]),
+                "search": pa.concat_arrays([pa.array([""]), q]),
+                "referrer": pa.concat_arrays([bare, self.s_vis["referrer"]]),
+            }
+        return self._landing_vocab
+
     @property
     def t_hi(self) -> int:
         return self.cfg.as_of_us - 3 * 3600 * US

@@ -166,11 +166,9 @@ class Renderer:
         ci = D.CODE_INDEX
         dev = f.device[fr]
         person = f.person[fr]
-        anon = w.s_dev["anon"].take(pa.array(np.maximum(dev, 0), mask=dev < 0))
-        user = w.s_ppl["user_id"].take(pa.array(person, mask=~f.user[fr]))
         miss = d == ci["missing_identity"]
-        anon = fmt.null_where(anon, miss)
-        user = fmt.null_where(user, miss)
+        anon = w.s_dev["anon"].take(pa.array(np.maximum(dev, 0), mask=(dev < 0) | miss))
+        user = w.s_ppl["user_id"].take(pa.array(person, mask=~f.user[fr] | miss))
         both = d == ci["placeholder_ids_both"]
         anon = _replace(anon, both, _pick_k(D.PLACEHOLDERS, rng, both))
         user = _replace(user, both, _pick_k(D.PLACEHOLDERS, rng, both))
@@ -214,6 +212,11 @@ class Renderer:
         return cols
 
     def page_context(self, fr: np.ndarray, web: np.ndarray, d: np.ndarray) -> dict[str, pa.Array]:
+        """Page context of web rows (NULL on server rows); one ``take`` per column.
+
+        Rows on the landing page carry the visit's URL query (UTMs, click ids) and external referrer;
+        other pages carry the bare URL and the previous page as referrer.
+        """
         w, f = self.w, self.f
         s = w.slots
         slot = np.maximum(f.slot[fr], 0)
@@ -221,16 +224,13 @@ class Renderer:
         page = np.where(web, s.ctx_page[slot], 0)
         landing = web & s.ctx_is_landing[slot]
         visit = np.maximum(f.visit[fr], 0)
+        npth = len(PATHS)
+        lv = w.landing_vocab()
+        url = lv["url"].take(pa.array(np.where(landing, npth + visit, page), mask=nomask))
+        search = lv["search"].take(pa.array(np.where(landing, 1 + visit, 0), mask=nomask))
+        referrer = lv["referrer"].take(pa.array(np.where(landing, npth + visit, np.maximum(s.prev_page[slot], 0)),
+                                                mask=nomask))
         path = fmt.take(PATHS, page, nomask)
-        vq = w.s_vis["query"].take(pa.array(visit))
-        search = pc.if_else(pa.array(landing), vq, pa.scalar(""))
-        search = fmt.null_where(search, nomask)
-        url = fmt.join(C.SITE, path, search)
-        prev = s.prev_page[slot]
-        ref_internal = fmt.join(C.SITE, fmt.take(PATHS, np.maximum(prev, 0)))
-        ref_landing = w.s_vis["referrer"].take(pa.array(visit))
-        referrer = pc.if_else(pa.array(landing), ref_landing, ref_internal)
-        referrer = fmt.null_where(referrer, nomask)
         title = fmt.take(TITLES, page, nomask)
         ci = D.CODE_INDEX
         long_m = d == ci["long_string"]
@@ -249,8 +249,9 @@ class Renderer:
             "context_page_title": title,
             "context_page_search": search,
         }
+        vi = pa.array(visit, mask=~camp_m)
         for c in ("source", "medium", "name", "term", "content"):
-            cols["context_campaign_" + c] = fmt.null_where(w.s_vis["utm_" + c].take(pa.array(visit)), ~camp_m)
+            cols["context_campaign_" + c] = w.s_vis["utm_" + c].take(vi)
         return cols
 
     # -- tables -----------------------------------------------------------------------------------

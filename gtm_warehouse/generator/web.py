@@ -84,6 +84,21 @@ def page_weights(intent: np.ndarray) -> np.ndarray:
     return np.exp(np.outer(intent - 0.3, aff) * 2.2)
 
 
+INTENT_BINS = 50
+_PAGE_CDF = np.cumsum(page_weights((np.arange(INTENT_BINS) + 0.5) / INTENT_BINS), axis=1)
+_PAGE_CDF /= _PAGE_CDF[:, -1:]
+
+
+def sample_pages(rng: np.random.Generator, intent: np.ndarray) -> np.ndarray:
+    """A page per row, more pricing/demo/docs for high intent (intent binned into 50 levels)."""
+    b = np.minimum((intent * INTENT_BINS).astype(np.intp), INTENT_BINS - 1)
+    u = rng.random(len(intent))
+    # the CDF rows are sorted, so one flat searchsorted over (bin offset + cdf) does all rows at once
+    flat = (_PAGE_CDF + np.arange(INTENT_BINS)[:, None]).ravel()
+    pos = np.searchsorted(flat, b + u, side="right")
+    return np.minimum(pos - b * _PAGE_CDF.shape[1], _PAGE_CDF.shape[1] - 1)
+
+
 def _campaign_for(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
     camp = np.full(len(channel), -1)
     for ch in (C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL, C.CH_EMAIL, C.CH_EVENT, C.CH_PARTNER):
@@ -179,7 +194,7 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     b_kind = np.where(u < 0.66, K_PAGE, np.where(u < 0.90, K_TRACK, K_APP))
     b_kind[b_pos == 0] = K_PAGE
     b_event = np.where(b_kind == K_TRACK, rng.choice([C.E_CTA, C.E_DOCS_SEARCH, C.E_EXPERIMENT], nb, p=[0.5, 0.2, 0.3]), -1)
-    b_page = np.where(b_kind == K_PAGE, _choice_rows(rng, page_weights(b_intent)), -1)
+    b_page = np.where(b_kind == K_PAGE, sample_pages(rng, b_intent), -1)
     # event/webinar visits land on the webinar page
     land = b_pos == 0
     b_page[land & (channel[b_visit] == C.CH_EVENT)] = C.P_WEBINAR

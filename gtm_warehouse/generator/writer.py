@@ -52,6 +52,22 @@ def to_table(schema: pa.Schema, cols: dict[str, pa.Array], n: int | None = None)
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+_HIGH_CARDINALITY_SUFFIXES = ("id", "email", "url", "referrer", "search", "sent_at", "timestamp", "ip",
+                              "identifier_value", "slug", "invitee_email", "link_url")
+
+
+def encoding_options(schema: pa.Schema) -> dict:
+    """Dictionary-encode low-cardinality strings only; min/max statistics on non-string columns only.
+
+    Trying dictionaries on unique values (ids, URLs, client timestamps) and computing string
+    statistics are the two most expensive parts of encoding; neither helps those columns.
+    """
+    strings = [f.name for f in schema if pa.types.is_string(f.type)]
+    low = [n for n in strings if not n.endswith(_HIGH_CARDINALITY_SUFFIXES) and n != "name"]
+    return {"use_dictionary": low or False,
+            "write_statistics": [f.name for f in schema if not pa.types.is_string(f.type)] or False}
+
+
 class BackgroundWriter:
     """Runs parquet writes on one background thread (Arrow releases the GIL while encoding), so
     encoding chunk k overlaps with simulating chunk k+1. The queue is bounded to keep memory bounded.
@@ -100,7 +116,7 @@ class ParquetSet:
         if name not in self.writers:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", self.schemas[name],
-                                                  compression="snappy", use_dictionary=False)
+                                                  compression="snappy", **encoding_options(self.schemas[name]))
         return self.writers[name]
 
     def write(self, name: str, table: pa.Table) -> None:
