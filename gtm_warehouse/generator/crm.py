@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config as C
+from .fmt import gather
 from .people import Accounts, People
 
 US = 1_000_000
@@ -139,15 +140,15 @@ def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: n
     lead_opp = np.full(len(leads), -1)
     person_lead = np.full(n_p, -1)
     person_lead[leads] = np.arange(len(leads))
-    oc_person = contact_person[np.maximum(opp_contact, 0)]
-    has_lead = (opp_contact >= 0) & (person_lead[oc_person] >= 0)
+    oc_person = gather(contact_person, opp_contact, 0)
+    has_lead = (opp_contact >= 0) & (gather(person_lead, oc_person, -1) >= 0)
     lead_opp[person_lead[oc_person[has_lead]]] = np.flatnonzero(has_lead)
     vc = form_campaign[leads]
     opp_campaign = np.full(n_o, -1)
     lead_idx = person_lead[oc_person]
     ok = has_lead
     opp_campaign[ok] = np.where(vc[lead_idx[ok]] >= 0, vc[lead_idx[ok]], lead_campaign[lead_idx[ok]])
-    opp_source = np.where(has_lead, lead_source[np.maximum(lead_idx, 0)], 4)
+    opp_source = np.where(has_lead, gather(lead_source, np.where(has_lead, lead_idx, -1), 4), 4)
 
     lead_status = np.where(lead_on_opp, 5,
                            rng.choice(5, len(leads), p=[0.3, 0.2, 0.2, 0.05, 0.25]))

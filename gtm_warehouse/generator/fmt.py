@@ -55,6 +55,8 @@ def _digits(values: np.ndarray, width: int, base: int, alphabet: np.ndarray) -> 
 def fixed(prefix: str, values: np.ndarray, width: int, base: int = 10, suffix: str = "") -> pa.Array:
     """``prefix + zero-padded digits(values) + suffix`` for each value (base 10, 16 or 36)."""
     alphabet = {10: _HEX[:10], 16: _HEX, 36: _B36}[base]
+    if base != 16 and len(values) and int(np.max(values)) >= base ** width:
+        raise OverflowError(f"{prefix}: value {int(np.max(values))} does not fit {width} base-{base} digits")
     body = _digits(values, width, base, alphabet)
     parts = []
     if prefix:
@@ -75,6 +77,14 @@ def uuid_like(a: np.ndarray, b: np.ndarray) -> pa.Array:
     hb[:, 4] = _HEX[8 + (b & np.uint64(3)).astype(np.intp)]
     mat = np.hstack([ha[:, :8], dash, ha[:, 8:12], dash, hb[:, 0:4], dash, hb[:, 4:8], dash, ha[:, 12:16], hb[:, 8:16]])
     return _matrix_to_arrow(mat)
+
+
+def gather(arr: np.ndarray, idx: np.ndarray, default=0) -> np.ndarray:
+    """``arr[idx]`` with ``default`` where idx < 0 (also safe when ``arr`` is empty)."""
+    idx = np.asarray(idx)
+    if len(arr) == 0:
+        return np.full(idx.shape, default, dtype=np.result_type(arr.dtype, np.asarray(default).dtype))
+    return np.where(idx >= 0, arr[np.clip(idx, 0, len(arr) - 1)], default)
 
 
 def civil(us: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -33,10 +33,10 @@ class Ids:
         return (self.key * 0x9E3779B97F4A7C15 + salt * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
 
     def person_id(self, gid: np.ndarray) -> pa.Array:
-        return fmt.fixed("per_", gid, 9)
+        return fmt.fixed("per_", gid, 10)
 
     def account_id(self, gid: np.ndarray) -> pa.Array:
-        return fmt.fixed("acc_", gid, 9)
+        return fmt.fixed("acc_", gid, 10)
 
     def user_id(self, gid: np.ndarray) -> pa.Array:
         return fmt.fixed("usr_", perm32(gid, self.k(1)), 8, 16)

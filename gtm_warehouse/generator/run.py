@@ -54,15 +54,23 @@ def plan_people(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) -> tup
     (up to 3 chunks) refine by simulating the planned chunks without rendering, a few times.
     """
     rate = events_per_person(cfg, ids, event_tables)
-    people = max(50, round(cfg.events / rate))
+    people = max(1, round(cfg.events / rate))
     chunks = plan_chunks(people, cfg.chunk_people)
     if len(chunks) <= 3:
-        for _ in range(4):
-            got = _count_events(cfg, ids, event_tables, chunks)
+        best = (float("inf"), people)
+        tried: set[int] = set()
+        for _ in range(10):
+            if people in tried:
+                people += 1 if people < best[1] else -1  # step past a cycle
+                people = max(1, people)
+            tried.add(people)
+            got = _count_events(cfg, ids, event_tables, plan_chunks(people, cfg.chunk_people))
+            best = min(best, (abs(got - cfg.events), people))
             if abs(got - cfg.events) <= 0.015 * cfg.events:
                 break
-            people = max(50, round(people * cfg.events / max(got, 1.0)))
-            chunks = plan_chunks(people, cfg.chunk_people)
+            people = max(1, round(people * cfg.events / max(got, 1.0)))
+        people = best[1]
+        chunks = plan_chunks(people, cfg.chunk_people)
     return rate, people, chunks
 
 

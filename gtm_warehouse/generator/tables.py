@@ -60,11 +60,11 @@ def crm_tables(w: "World") -> dict[str, Cols]:
     np.minimum.at(created, la[la >= 0], cr.lead_created[la >= 0])
     np.minimum.at(created, cr.opp_account, cr.opp_created)
     opp = cr.acc_opp[a]
-    won = (opp >= 0) & (cr.opp_stage[np.maximum(opp, 0)] == 4)
+    won = fmt.gather(cr.opp_stage, opp, -1) == 4
     acc_ws = np.full(len(acc), -1)
     acc_ws[w.ws.account[w.ws.account >= 0]] = np.flatnonzero(w.ws.account >= 0)
     wsa = acc_ws[a]
-    churned = (wsa >= 0) & (w.ws_churn_t[np.maximum(wsa, 0)] >= 0)
+    churned = fmt.gather(w.ws_churn_t, wsa, -1) >= 0
     typ = np.where(won, np.where(churned, 2, 1), 0)
     c_created = created[a]
     out["crm_accounts"] = {
@@ -100,7 +100,7 @@ def crm_tables(w: "World") -> dict[str, Cols]:
     conv = cr.lead_converted
     lead_opp = cr.lead_opp
     lead_contact = cr.person_contact[lp]
-    conv_date = np.where(conv, cr.opp_created[np.maximum(cr.acc_opp[np.maximum(lacc, 0)], 0)], 0)
+    conv_date = np.where(conv, fmt.gather(cr.opp_created, np.where(lacc >= 0, cr.acc_opp[np.maximum(lacc, 0)], -1)), 0)
     out["crm_leads"] = {
         "id": lead_sf, "email": w.email_column(lp, lead_email_defect),
         "first_name": sp["first_name"].take(lpa), "last_name": sp["last_name"].take(lpa),

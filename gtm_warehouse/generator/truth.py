@@ -37,7 +37,7 @@ QUARANTINE_BY_CODE = [D.QUARANTINE.get(c) for c in D.CODES]
 
 
 def session_ids(gid: np.ndarray) -> pa.Array:
-    return fmt.fixed("ses_", gid, 10)
+    return fmt.fixed("ses_", gid, 12)
 
 
 def truth_events(w: "World", f: Frame, tm: Timed, event_tables: set[str]) -> tuple[pa.Table, dict[str, int]]:
@@ -146,13 +146,13 @@ def truth_accounts(w: "World") -> pa.Table:
     acc_ws[ws.account[ws.account >= 0]] = np.flatnonzero(ws.account >= 0)
     wi = np.maximum(acc_ws, 0)
     has_ws = acc_ws >= 0
-    paid_t = np.where(has_ws, w.ws_paid_t[wi], -1)
-    churn = np.where(has_ws, w.ws_churn_t[wi], -1)
-    plan = np.where(paid_t >= 0, np.where(churn >= 0, 0, w.ws_paid_plan[wi]), 0)
+    paid_t = fmt.gather(w.ws_paid_t, acc_ws, -1)
+    churn = fmt.gather(w.ws_churn_t, acc_ws, -1)
+    plan = np.where(paid_t >= 0, np.where(churn >= 0, 0, fmt.gather(w.ws_paid_plan, acc_ws, 0)), 0)
     in_crm = np.zeros(n, bool)
     in_crm[cr.crm_accounts] = True
     opp = cr.acc_opp
-    won = (opp >= 0) & (cr.opp_stage[np.maximum(opp, 0)] == 4)
+    won = fmt.gather(cr.opp_stage, opp, -1) == 4
     return pa.table({
         "account_id": w.s_acc["account_id"], "name": w.s_acc["name"], "domain": w.s_acc["domain"],
         "industry": fmt.take(C.INDUSTRIES, acc.industry), "employees": pa.array(acc.employees),
@@ -160,5 +160,5 @@ def truth_accounts(w: "World") -> pa.Table:
         "crm_account_id": w.crm_ids["account"].take(pa.array(np.arange(n), mask=~in_crm)),
         "plan_tier": fmt.take(C.PLANS, plan, ~has_ws), "first_paid_at": fmt.ts(paid_t, mask=paid_t < 0),
         "churned_at": fmt.ts(churn, mask=churn < 0),
-        "won_amount": pa.array(cr.opp_amount[np.maximum(opp, 0)] if len(cr.opp_amount) else np.zeros(n), mask=~won),
+        "won_amount": pa.array(fmt.gather(cr.opp_amount, opp, 0.0).astype(np.float64), mask=~won),
     }, schema=SCHEMAS["accounts"])
