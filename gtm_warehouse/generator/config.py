@@ -131,7 +131,7 @@ SALES_CONTACT_FORM = "Sales Contact Form"
 PAGES = [
     ("/", "Home", "GTMCloud | The customer data platform", 0.0),
     ("/pricing", "Pricing", "Pricing | GTMCloud", 1.5),
-    ("/demo", "Demo", "Book a demo | GTMCloud", 1.8),
+    ("/demo", "Demo", "Book a demo | GTMCloud", 1.2),
     ("/docs/getting-started", "Docs", "Getting started | GTMCloud Docs", 1.2),
     ("/docs/sources/javascript", "Docs", "JavaScript source | GTMCloud Docs", 1.3),
     ("/docs/destinations/warehouses", "Docs", "Warehouse destinations | GTMCloud Docs", 1.2),
@@ -144,8 +144,8 @@ PAGES = [
     ("/product/protocols", "Product", "Protocols | GTMCloud", 0.7),
     ("/product/audiences", "Product", "Audiences | GTMCloud", 0.5),
     ("/resources/ebooks/cdp-report-2026", "Ebook", "CDP report 2026 | GTMCloud", 0.2),
-    ("/webinars/warehouse-first", "Webinar", "Warehouse-first CDP webinar | GTMCloud", 0.4),
-    ("/careers", "Careers", "Careers | GTMCloud", -1.5),
+    ("/webinars/warehouse-first", "Webinar", "Warehouse-first CDP webinar | GTMCloud", 0.2),
+    ("/careers", "Careers", "Careers | GTMCloud", -2.5),
 ]
 P_HOME, P_PRICING, P_DEMO = 0, 1, 2
 P_EBOOK, P_WEBINAR = 14, 15

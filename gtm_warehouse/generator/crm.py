@@ -21,7 +21,7 @@ CONVERSION_DRIVERS = [
     "a Demo Requested form fill on the account (+1.6 on the opportunity logit)",
     "number of signed-up people on the account (+0.5 each, capped at 3)",
     "a technical signer (Engineer / Product / Analytics role) (+0.7 on the opportunity logit, +0.8 on the win logit)",
-    "an existing product workspace (+0.6 on the win logit)",
+    "an existing product workspace (+0.6 on the win logit); win logit = -2.0 + 2.5 * intent + ...",
     "technical roles sign up 1.3x as often; non-technical 0.75x",
 ]
 
@@ -94,7 +94,7 @@ def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: n
     tech_sign = np.bincount(ppl.account[sg], weights=ppl.technical[sg], minlength=n_a) > 0
     acc_leads = np.bincount(la[la >= 0], minlength=n_a)
     engaged = (acc_leads > 0) | (n_sign > 0)
-    logit = -3.4 + 4.0 * acc.intent + 1.6 * acc_demo + 0.5 * np.minimum(n_sign, 3) + 0.7 * tech_sign
+    logit = -3.8 + 4.0 * acc.intent + 1.6 * acc_demo + 0.5 * np.minimum(n_sign, 3) + 0.7 * tech_sign
     has_opp = engaged & (rng.random(n_a) < sigmoid(logit))
     # anchor: earliest lead or signup of the account
     anchor = np.full(n_a, np.iinfo(np.int64).max)
@@ -107,7 +107,7 @@ def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: n
     opp_created = opp_created_all[opp_acc]
     opp_close = opp_created + rng.integers(14 * DAY, 90 * DAY, n_o)
     closed = opp_close < as_of
-    win_logit = -1.2 + 2.5 * acc.intent[opp_acc] + 0.8 * tech_sign[opp_acc] + 0.6 * acc_has_ws[opp_acc]
+    win_logit = -2.0 + 2.5 * acc.intent[opp_acc] + 0.8 * tech_sign[opp_acc] + 0.6 * acc_has_ws[opp_acc]
     won = closed & (rng.random(n_o) < sigmoid(win_logit))
     opp_stage = np.where(closed, np.where(won, 4, 5), rng.integers(0, 4, n_o))
     emp = acc.employees[opp_acc]

@@ -180,7 +180,7 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     form_visit = pick_visit(rng.random(n_p) < p_form)
     form_type = np.where(rng.random(n_p) < 0.1 + 0.6 * ppl.intent, FORM_DEMO,
                          np.where(rng.random(n_p) < 0.6, FORM_CONTENT, FORM_WEBINAR))
-    p_sign = np.clip((0.02 + 0.55 * ppl.intent ** 1.3) * np.where(ppl.technical, 1.3, 0.75), 0, 0.95)
+    p_sign = np.clip((0.01 + 0.5 * ppl.intent ** 1.4) * np.where(ppl.technical, 1.3, 0.75), 0, 0.95)
     signup_visit = pick_visit(rng.random(n_p) < p_sign)
     signup_usage = np.where(signup_visit >= 0, usage[np.maximum(signup_visit, 0)], -1)
 
@@ -222,7 +222,7 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
                       event=np.tile([-1, -1, C.E_SIGNUP, -1], ns),
                       page=np.tile([PAGE_SIGNUP, -1, -1, -1], ns), form=np.full(4 * ns, -1)))
     # consent preference updates: on ~45% of usages, in a random visit (often not the first)
-    cons_v = np.flatnonzero(rng.random(nv) < 0.45 / np.maximum(np.bincount(usage, minlength=len(n_vis))[usage], 1))
+    cons_v = np.flatnonzero(rng.random(nv) < 0.30 / np.maximum(np.bincount(usage, minlength=len(n_vis))[usage], 1))
     nc = len(cons_v)
     parts.append(dict(visit=cons_v, seq=rng.random(nc) * 3 + 0.5, kind=np.full(nc, K_TRACK),
                       event=np.full(nc, C.E_CONSENT), page=np.full(nc, -1), form=np.full(nc, -1)))
