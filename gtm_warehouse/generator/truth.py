@@ -119,8 +119,8 @@ def truth_identities(w: "World") -> pa.Table:
     add("support_user_id", pc.cast(pa.array(SUPPORT_USER_BASE + w.ppl.gid[su]), S), su)
     tbl = pa.table({"identifier_type": pa.concat_arrays(types), "identifier_value": pa.concat_arrays(values),
                     "person_id": pa.concat_arrays(people)}, schema=SCHEMAS["identities"])
-    df = tbl.to_pandas().drop_duplicates()
-    return pa.Table.from_pandas(df, schema=SCHEMAS["identities"], preserve_index=False)
+    # distinct rows, in order of first appearance (single-threaded grouping is deterministic)
+    return tbl.group_by(tbl.column_names, use_threads=False).aggregate([]).select(tbl.column_names)
 
 
 def truth_people(w: "World") -> pa.Table:

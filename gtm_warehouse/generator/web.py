@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from . import config as C
 from .people import Devices, People, group_starts
@@ -70,6 +69,30 @@ class Slots:
 REFERRERS = (C.ORGANIC_REFERRERS + C.PARTNER_REFERRERS
              + ["https://www.google.com/", "https://www.facebook.com/", "https://www.linkedin.com/feed/"])
 REF_GOOGLE_ADS, REF_FACEBOOK, REF_LINKEDIN = (len(REFERRERS) - 3, len(REFERRERS) - 2, len(REFERRERS) - 1)
+
+
+def grouped_cumsum(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting where ``starts`` is True (groups are contiguous)."""
+    c = np.cumsum(x)
+    first = np.flatnonzero(starts)
+    base = c[first] - x[first]
+    return c - np.repeat(base, np.diff(np.r_[first, len(x)]))
+
+
+def grouped_cummax(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Running maximum restarting where ``starts`` is True (log-step doubling, overflow-free)."""
+    n = len(x)
+    out = x.copy()
+    first = np.flatnonzero(starts)
+    gstart = np.repeat(first, np.diff(np.r_[first, n]))
+    pos = np.arange(n)
+    k = 1
+    while k < n:
+        ok = pos[k:] - k >= gstart[k:]
+        cand = np.maximum(out[k:], out[:-k])
+        out[k:] = np.where(ok, cand, out[k:])
+        k *= 2
+    return out
 
 
 def _choice_rows(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
@@ -250,12 +273,11 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     dur = np.zeros(nv, dtype=np.int64)
     np.maximum.at(dur, s["visit"], offset)
     gap_before = np.where(reentry, rng.integers(2 * MIN, 20 * MIN, nv), 31 * MIN + rng.integers(0, 20 * MIN, nv))
-    a = np.where(reentry, np.iinfo(np.int64).min // 4, req_start)
+    a = np.where(reentry, t_lo - 1, req_start)  # below every requested start: never the running max
     incr = np.r_[0, dur[:-1]] + gap_before
     incr[first_on_dev] = 0
-    grp = np.cumsum(first_on_dev) - 1
-    D = pd.Series(incr).groupby(grp).cumsum().to_numpy()
-    start = D + pd.Series(a - D).groupby(grp).cummax().to_numpy()
+    D = grouped_cumsum(incr, first_on_dev)
+    start = D + grouped_cummax(a - D, first_on_dev)
     end = start + dur
     keep_v = end <= t_hi
     t = (start[s["visit"]] + offset) // 1000 * 1000  # whole milliseconds (Segment's precision)
