@@ -84,3 +84,80 @@ def staging_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "event_at_exact_share": time_exact / time_rows if time_rows else 1.0,
         "event_at_exact_share_skewed_or_derived": derived_exact / derived_rows if derived_rows else 1.0,
     }
+
+
+def _pairwise(con: duckdb.DuckDBPyConnection, assignments_sql: str) -> tuple[float, float, int]:
+    """Pairwise precision and recall of a clustering: `assignments_sql` yields (item, predicted, actual)."""
+    true_positive, predicted_pairs, actual_pairs, items = _one(con, f"""
+        with assignments as ({assignments_sql}),
+        cells as (select predicted, actual, count(*) as n from assignments group by all),
+        predicted as (select predicted, count(*) as n from assignments group by all),
+        actual as (select actual, count(*) as n from assignments group by all)
+        select
+            (select coalesce(sum(n * (n - 1) / 2), 0) from cells),
+            (select coalesce(sum(n * (n - 1) / 2), 0) from predicted),
+            (select coalesce(sum(n * (n - 1) / 2), 0) from actual),
+            (select count(*) from assignments)
+    """)
+    precision = true_positive / predicted_pairs if predicted_pairs else 1.0
+    recall = true_positive / actual_pairs if actual_pairs else 1.0
+    return precision, recall, items
+
+
+def identity_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Stitching quality: pairwise precision/recall over the identifiers the data links to anything.
+
+    An identifier that the data never links to another one (a device on which the person never logged
+    in or filled a form) cannot be stitched by any method: it is counted in
+    `identity_unlinked_identifier_share`, not in the pairwise figures. Identifiers that truly belong to
+    several people (shared devices) have no single right answer and are left out too;
+    `identity_shared_identifiers_cut_share` says how many of them merge protection cut out of the graph.
+    """
+    truth_single = """
+        select identifier_type, identifier_value, min(person_id) as actual
+        from truth_identities
+        group by all
+        having count(distinct person_id) = 1
+    """
+    precision, recall, items = _pairwise(con, f"""
+        select s.identifier_type || ':' || s.identifier_value as item, s.person_id as predicted, t.actual
+        from intermediate.int_identities_stitched as s
+        join ({truth_single}) as t using (identifier_type, identifier_value)
+    """)
+    seen_anonymous, unlinked = _one(con, """
+        with seen as (
+            select distinct anonymous_id from staging.stg_segment__pages where anonymous_id is not null
+            union
+            select distinct anonymous_id from staging.stg_segment__tracks where anonymous_id is not null
+        )
+        select
+            count(*),
+            count(*) filter (where anonymous_id not in (
+                select identifier_value from intermediate.int_identities_stitched
+                where identifier_type = 'anonymous_id'
+            ))
+        from seen
+    """)
+    shared, cut = _one(con, """
+        with shared as (
+            select identifier_type, identifier_value from truth_identities
+            group by all having count(distinct person_id) > 1
+        ),
+        cut as (
+            select left_type as identifier_type, left_value as identifier_value
+            from intermediate.int_identity_edges_filtered where drop_reason like 'shared%'
+            union
+            select right_type, right_value
+            from intermediate.int_identity_edges_filtered where drop_reason like 'shared%'
+        )
+        select count(*), count(cut.identifier_value)
+        from shared left join cut using (identifier_type, identifier_value)
+    """)
+    return {
+        "identity_identifiers_compared": items,
+        "identity_pairwise_precision": precision,
+        "identity_pairwise_recall": recall,
+        "identity_unlinked_anonymous_id_share": unlinked / seen_anonymous if seen_anonymous else 0.0,
+        "identity_shared_identifiers": shared,
+        "identity_shared_identifiers_cut_share": cut / shared if shared else 1.0,
+    }
