@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"generate_data.py: error: {e.strerror or e} ({e.filename or out})", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("generate_data.py: interrupted; output is incomplete", file=sys.stderr)
+        return 130
     dt = time.perf_counter() - t0
     if not args.quiet:
         n = manifest["events_written"]

@@ -240,6 +240,8 @@ def test_increment_split(gen: Path, tmp_path: Path) -> None:
     assert set(inc_su) <= inc_tracks
     assert len(inc_tracks) > 0
     assert not (tmp_path / "raw" / "increment" / "crm_leads.parquet").exists()
+    run_api(tmp_path)  # a later run without increment removes the stale increment files
+    assert not list((tmp_path / "raw" / "increment").glob("*.parquet"))
 
 
 def test_cli_errors_are_one_line(tmp_path: Path) -> None:

@@ -149,6 +149,9 @@ class RawWriter:
         self.cutoff_us = cutoff_us
         self.incr = (ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}, self.bg)
                      if cutoff_us is not None else None)
+        if cutoff_us is None:  # a stale increment from an earlier run would be loaded by mistake
+            for n in self.segment:
+                (out / "increment" / f"{n}.parquet").unlink(missing_ok=True)
 
     def write(self, name: str, cols: dict[str, pa.Array]) -> None:
         tbl = to_table(self.schemas[name], cols)
