@@ -95,7 +95,7 @@ def make_accounts(rng: np.random.Generator, chunk: int, n_people: int) -> Accoun
 
 def make_people(rng: np.random.Generator, chunk: int, n: int, acc: Accounts) -> People:
     has_acc = rng.random(n) < 0.78
-    w = rng.pareto(1.8, len(acc)) + 0.2
+    w = np.minimum(rng.pareto(1.8, len(acc)) + 0.2, 15.0)  # heavy-tailed account sizes, capped
     account = np.where(has_acc, rng.choice(len(acc), n, p=w / w.sum()), -1)
     noise = rng.normal(0, 0.12, n)
     intent = np.where(has_acc, np.clip(acc.intent[np.maximum(account, 0)] + noise, 0.01, 0.99),

@@ -57,18 +57,24 @@ def plan_people(cfg: C.GeneratorConfig, ids: Ids, event_tables: set[str]) -> tup
     people = max(1, round(cfg.events / rate))
     chunks = plan_chunks(people, cfg.chunk_people)
     if len(chunks) <= 3:
+        # The event count of a given people count is one noisy draw (heavy-tailed accounts), so
+        # try several nearby people counts and keep the closest, within a simulation budget.
+        budget = 150_000 if len(chunks) == 1 else 3 * people
         best = (float("inf"), people)
         tried: set[int] = set()
-        for _ in range(10):
-            if people in tried:
-                people += 1 if people < best[1] else -1  # step past a cycle
-                people = max(1, people)
-            tried.add(people)
-            got = _count_events(cfg, ids, event_tables, plan_chunks(people, cfg.chunk_people))
-            best = min(best, (abs(got - cfg.events), people))
-            if abs(got - cfg.events) <= 0.015 * cfg.events:
+        candidate = people
+        while budget > 0 and len(tried) < 25:
+            tried.add(candidate)
+            got = _count_events(cfg, ids, event_tables, plan_chunks(candidate, cfg.chunk_people))
+            budget -= candidate
+            best = min(best, (abs(got - cfg.events), candidate))
+            if best[0] <= 0.01 * cfg.events:
                 break
-            people = max(1, round(people * cfg.events / max(got, 1.0)))
+            candidate = max(1, round(candidate * cfg.events / max(got, 1.0)))
+            step = 1
+            while candidate in tried:  # a repeat would give the same draw: step around it
+                candidate = max(1, candidate + (step if step % 2 else -step))
+                step += 1
         people = best[1]
         chunks = plan_chunks(people, cfg.chunk_people)
     return rate, people, chunks
