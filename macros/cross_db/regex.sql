@@ -35,3 +35,18 @@
 {% macro spark__url_decode(expression) -%}
     try_url_decode({{ expression }})
 {%- endmacro %}
+
+
+{#- Like regexp_matches, but the pattern is a SQL expression (e.g. a seed column) instead of a
+    literal: for rule tables that marketing edits. Patterns must still avoid backslashes. -#}
+{% macro regexp_matches_expression(expression, pattern_expression) -%}
+    {{ return(adapter.dispatch('regexp_matches_expression', 'gtm_warehouse')(expression, pattern_expression)) }}
+{%- endmacro %}
+
+{% macro default__regexp_matches_expression(expression, pattern_expression) -%}
+    regexp_matches({{ expression }}, {{ pattern_expression }})
+{%- endmacro %}
+
+{% macro spark__regexp_matches_expression(expression, pattern_expression) -%}
+    ({{ expression }} rlike {{ pattern_expression }})
+{%- endmacro %}

@@ -1,0 +1,177 @@
+{#- One row per web event with its session. A new session starts when the gap to the device's previous
+    event is MORE than var gtm__session_timeout_minutes (exact, in epoch microseconds) or when the event
+    carries a campaign key (UTM source/medium/campaign or a click id) different from the last one seen
+    earlier in the same gap-delimited visit. Events are ordered by event_at, then message_id, so arrival
+    order never matters. Incremental: every session of each anonymous_id with an event loaded within
+    var gtm__lookback_hours of the newest row built is recomputed from all of that device's events
+    (delete+insert on anonymous_id), so the result equals a full refresh. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='anonymous_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+{%- set timeout_microseconds = var('gtm__session_timeout_minutes') * 60 * 1000000 -%}
+{%- set event_order = 'event_at, message_id' -%}
+{%- set campaign_columns = ['utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'fbclid', 'li_fat_id', 'msclkid'] -%}
+{%- set campaign_parts = [] -%}
+{%- for column in campaign_columns -%}
+    {%- if not loop.first -%}{%- do campaign_parts.append("'|'") -%}{%- endif -%}
+    {%- do campaign_parts.append("coalesce(" ~ column ~ ", '')") -%}
+{%- endfor -%}
+
+with
+
+int_web_events_unioned as (
+
+    select * from {{ ref('int_web_events_unioned') }}
+
+),
+
+scoped as (
+
+    select *
+    from int_web_events_unioned{{ gtm_warehouse.sessions_scope('int_web_events_unioned') }}
+
+),
+
+keyed as (
+
+    select
+        *,
+        case
+            when coalesce({{ campaign_columns | join(', ') }}) is not null
+                then {{ dbt.concat(campaign_parts) }}
+        end as campaign_key,
+        {{ gtm_warehouse.epoch_microseconds('event_at') }} as event_at_microseconds
+    from scoped
+
+),
+
+gaps as (
+
+    select
+        *,
+        lag(event_at_microseconds) over (
+            partition by anonymous_id order by {{ event_order }}
+        ) as previous_event_at_microseconds
+    from keyed
+
+),
+
+visit_starts as (
+
+    select
+        *,
+        coalesce(
+            previous_event_at_microseconds is null
+            or event_at_microseconds - previous_event_at_microseconds > {{ timeout_microseconds }},
+            false
+        ) as is_visit_start
+    from gaps
+
+),
+
+visits as (
+
+    select
+        *,
+        sum(case when is_visit_start then 1 else 0 end) over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as visit_number
+    from visit_starts
+
+),
+
+campaign_context as (
+
+    select
+        *,
+        {{ gtm_warehouse.last_value_ignore_nulls('campaign_key') }} over (
+            partition by anonymous_id, visit_number order by {{ event_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as previous_campaign_key
+    from visits
+
+),
+
+session_starts as (
+
+    select
+        *,
+        coalesce(
+            is_visit_start
+            or (
+                campaign_key is not null
+                and (previous_campaign_key is null or campaign_key != previous_campaign_key)
+            ),
+            false
+        ) as is_session_start
+    from campaign_context
+
+),
+
+session_numbers as (
+
+    select
+        *,
+        sum(case when is_session_start then 1 else 0 end) over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as device_session_number
+    from session_starts
+
+),
+
+session_firsts as (
+
+    select
+        *,
+        first_value(message_id) over (
+            partition by anonymous_id, device_session_number order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as session_first_message_id,
+        row_number() over (
+            partition by anonymous_id, device_session_number order by {{ event_order }}
+        ) as session_event_number
+    from session_numbers
+
+),
+
+final as (
+
+    select
+        message_id,
+        {{ dbt.hash(dbt.concat(['anonymous_id', "'|'", 'session_first_message_id'])) }} as session_id,
+        anonymous_id,
+        user_id,
+        event_type,
+        event_name,
+        device_session_number,
+        session_event_number,
+        is_session_start,
+        campaign_key,
+        page_url,
+        page_path,
+        page_title,
+        page_referrer,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        gclid,
+        fbclid,
+        li_fat_id,
+        msclkid,
+        user_agent,
+        event_at,
+        loaded_at
+    from session_firsts
+
+)
+
+select * from final
