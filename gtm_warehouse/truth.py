@@ -161,3 +161,56 @@ def identity_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "identity_shared_identifiers": shared,
         "identity_shared_identifiers_cut_share": cut / shared if shared else 1.0,
     }
+
+
+# Generator channel codes (truth_sessions.channel) -> the channel names of seed channel_rules.
+_TRUE_CHANNELS = {
+    "paid_search": "Paid Search", "paid_social": "Paid Social", "organic_search": "Organic Search",
+    "email": "Email", "referral": "Referral", "direct": "Direct", "event": "Events/Webinar", "partner": "Partner",
+}
+
+
+def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Sessionization: the share of true sessions whose exact event set (message ids of their usable page
+    and track rows) is one built session's event set, and how often such a session's channel is right."""
+    channel_map = " ".join(f"when '{code}' then '{name}'" for code, name in _TRUE_CHANNELS.items())
+    con.execute("""
+        create or replace temp view session_event_sets as
+        with true_sets as (
+            select true_session_id, list(message_id order by message_id) as message_ids
+            from truth_events
+            where table_name in ('pages', 'tracks')
+                and expected_quarantine_reason is null
+                and true_session_id is not null
+            group by true_session_id
+        ),
+        built_sets as (
+            select session_id, list(message_id order by message_id) as message_ids
+            from intermediate.int_web_events_sessionized
+            group by session_id
+        )
+        select true_sets.true_session_id, built_sets.session_id
+        from true_sets
+        left join built_sets using (message_ids)
+    """)
+    expected, matched, built = _one(con, """
+        select
+            count(*),
+            count(session_id),
+            (select count(*) from intermediate.int_sessions_aggregated)
+        from session_event_sets
+    """)
+    channel_rows, channel_right = _one(con, f"""
+        select
+            count(*),
+            count(*) filter (where s.channel = case t.channel {channel_map} end)
+        from session_event_sets as m
+        join truth_sessions as t using (true_session_id)
+        join intermediate.int_sessions_aggregated as s using (session_id)
+    """)
+    return {
+        "sessions_expected": expected,
+        "sessions_built": built,
+        "session_exact_match_share": matched / expected if expected else 1.0,
+        "session_channel_match_share": channel_right / channel_rows if channel_rows else 1.0,
+    }
