@@ -163,6 +163,54 @@ def identity_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     }
 
 
+def account_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Person → account resolution: pairwise precision/recall over stitched people that the truth places
+    in an account, plus the share of them that got an account at all."""
+    base = """
+        with person_truth as (
+            select s.person_id, mode(t.person_id) as true_person
+            from intermediate.int_identities_stitched as s
+            join truth_identities as t using (identifier_type, identifier_value)
+            group by s.person_id
+        )
+        select
+            person_truth.person_id,
+            resolved.account_id as predicted_account,
+            people.account_id as true_account
+        from person_truth
+        join truth_people as people on person_truth.true_person = people.person_id
+        left join intermediate.int_people_accounts_resolved as resolved
+            on person_truth.person_id = resolved.person_id
+        where people.account_id is not null
+    """
+    precision, recall, items = _pairwise(con, f"""
+        select person_id as item, coalesce(predicted_account, 'none:' || person_id) as predicted, true_account as actual
+        from ({base})
+    """)
+    covered = _one(con, f"select avg(case when predicted_account is not null then 1.0 else 0.0 end) from ({base})")[0]
+    return {
+        "account_people_compared": items,
+        "account_pairwise_precision": precision,
+        "account_pairwise_recall": recall,
+        "account_coverage": covered or 0.0,
+    }
+
+
+def event_identity_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Stitching seen from the events (marts.fct_events): pairwise precision over event pairs, and recall,
+    which is bounded by devices that the data never links to their person."""
+    precision, recall, items = _pairwise(con, """
+        select f.message_id as item, f.person_id as predicted, t.person_id as actual
+        from marts.fct_events as f
+        join truth_events as t on t.message_id = f.message_id and t.table_name in ('pages', 'tracks')
+    """)
+    return {
+        "identity_events_compared": items,
+        "identity_event_pairwise_precision": precision,
+        "identity_event_pairwise_recall": recall,
+    }
+
+
 # Generator channel codes (truth_sessions.channel) -> the channel names of seed channel_rules.
 _TRUE_CHANNELS = {
     "paid_search": "Paid Search", "paid_social": "Paid Social", "organic_search": "Organic Search",

@@ -23,3 +23,20 @@
         "'|'", type_expression, "'|'", value_expression,
     ]) }}
 {%- endmacro %}
+
+
+{#- The person of an event: the person of its user_id, else of its anonymous_id, else (identifiers the
+    graph never linked) the person that identifier alone would be: the same label hash as the graph's.
+    Expects joins `user_identity` and `device_identity` on int_identities_stitched. -#}
+{% macro resolve_event_person(user_id, anonymous_id) -%}
+    coalesce(
+        user_identity.person_id,
+        device_identity.person_id,
+        case
+            when {{ user_id }} is not null
+                then {{ gtm_warehouse.person_id_from_label(gtm_warehouse.identity_label("'user_id'", user_id)) }}
+            when {{ anonymous_id }} is not null
+                then {{ gtm_warehouse.person_id_from_label(gtm_warehouse.identity_label("'anonymous_id'", anonymous_id)) }}
+        end
+    )
+{%- endmacro %}

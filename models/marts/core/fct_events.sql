@@ -1,0 +1,192 @@
+{#- One row per page or track event (every staged Segment page and track call), with the person,
+    account and session it belongs to. Server-side events carry no anonymous_id and no session.
+
+    Incremental (delete+insert on message_id). A run rebuilds:
+    * events loaded within var gtm__lookback_hours of the newest row built;
+    * every event of a device that has such an event (its sessions may merge or split);
+    * every event whose person or account changed (a new identify re-stitched two profiles).
+    So an incremental run gives the same rows as a full refresh. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='message_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+with
+
+pages as (
+
+    select
+        message_id,
+        'page' as event_type,
+        'page_viewed' as event_name,
+        event_at,
+        anonymous_id,
+        user_id,
+        page_url,
+        page_path,
+        page_title,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        library_name,
+        received_at,
+        loaded_at
+    from {{ ref('stg_segment__pages') }}
+
+),
+
+tracks as (
+
+    select
+        message_id,
+        'track' as event_type,
+        event as event_name,
+        event_at,
+        anonymous_id,
+        user_id,
+        page_url,
+        page_path,
+        page_title,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        library_name,
+        received_at,
+        loaded_at
+    from {{ ref('stg_segment__tracks') }}
+
+),
+
+sessionized as (
+
+    select
+        message_id,
+        session_id
+    from {{ ref('int_web_events_sessionized') }}
+
+),
+
+identities as (
+
+    select
+        identifier_type,
+        identifier_value,
+        person_id
+    from {{ ref('int_identities_stitched') }}
+
+),
+
+people_accounts as (
+
+    select
+        person_id,
+        account_id
+    from {{ ref('int_people_accounts_resolved') }}
+
+),
+
+events as (
+
+    select * from pages
+    union all
+    select * from tracks
+
+),
+
+identified as (
+
+    select
+        events.*,
+        {{ gtm_warehouse.resolve_event_person('events.user_id', 'events.anonymous_id') }} as person_id
+    from events
+    left join identities as user_identity
+        on user_identity.identifier_type = 'user_id' and events.user_id = user_identity.identifier_value
+    left join identities as device_identity
+        on device_identity.identifier_type = 'anonymous_id' and events.anonymous_id = device_identity.identifier_value
+
+),
+
+{% if is_incremental() %}
+reprocess_window as (
+
+    select
+        {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
+            "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
+    from {{ this }}
+
+),
+
+affected_devices as (
+
+    select distinct anonymous_id
+    from events
+    where
+        loaded_at >= (select reprocess_from from reprocess_window)
+        and anonymous_id is not null
+
+),
+
+restitched as (
+
+    select existing.message_id
+    from {{ this }} as existing
+    inner join identified on existing.message_id = identified.message_id
+    left join people_accounts on identified.person_id = people_accounts.person_id
+    where
+        existing.person_id != identified.person_id
+        or coalesce(existing.account_id, '') != coalesce(people_accounts.account_id, '')
+
+),
+
+scoped as (
+
+    select identified.*
+    from identified
+    where
+        identified.loaded_at >= (select reprocess_from from reprocess_window)
+        or identified.anonymous_id in (select anonymous_id from affected_devices)
+        or identified.message_id in (select message_id from restitched)
+
+),
+{% else %}
+scoped as (
+
+    select * from identified
+
+),
+{% endif %}
+
+final as (
+
+    select
+        scoped.message_id,
+        scoped.event_type,
+        scoped.event_name,
+        scoped.event_at,
+        scoped.person_id,
+        people_accounts.account_id,
+        sessionized.session_id,
+        scoped.anonymous_id,
+        scoped.user_id,
+        scoped.anonymous_id is null as is_server_side,
+        scoped.page_url,
+        scoped.page_path,
+        scoped.page_title,
+        scoped.referrer_host,
+        scoped.utm_source,
+        scoped.utm_medium,
+        scoped.utm_campaign,
+        scoped.library_name,
+        scoped.received_at,
+        scoped.loaded_at
+    from scoped
+    left join sessionized on scoped.message_id = sessionized.message_id
+    left join people_accounts on scoped.person_id = people_accounts.person_id
+
+)
+
+select * from final
