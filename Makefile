@@ -18,7 +18,7 @@ export DUCKDB_PATH ?= data/gtm.duckdb
 # End of the simulated period: the current hour, so that `dbt source freshness` passes on the demo.
 AS_OF ?= $(shell date -u +%Y-%m-%dT%H:00:00Z)
 
-.PHONY: help setup run data load build freshness test lint pytest docs clean
+.PHONY: help setup run data load build freshness test lint pytest docs bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,13 @@ test: setup lint pytest ## Every check: lint, dbt data + unit tests on generated
 
 docs: setup ## Generate dbt docs (target/index.html)
 	$(DBT) docs generate
+
+# Benchmark scale: `make bench` runs 1M events; `make bench EVENTS=10000000` (or SCALE=...) a larger one.
+# EVENTS is only used when given on the command line or in the environment (its file default is the demo's).
+BENCH_EVENTS = $(or $(SCALE),$(if $(filter command line environment,$(origin EVENTS)),$(EVENTS)),1000000)
+
+bench: setup ## Benchmark generate/load/full build/tests/incremental vs DuckDB limits (SCALE or EVENTS, default 1M) -> bench/results/latest.json
+	$(PY) scripts/bench.py --events $(BENCH_EVENTS)
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf target logs data dbt_packages

@@ -1,0 +1,99 @@
+"""The benchmark machinery (gtm_warehouse.bench) end to end at a tiny scale: every step runs and the JSON
+has every key with sane types. Not a timed test: no figure is compared with a target here.
+
+To stay cheap (~40 s) every dbt step is restricted to the pages staging models; `make bench` runs them all.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gtm_warehouse import bench
+from conftest import PROJECT_DIR
+
+NUM = (int, float)
+
+
+def test_tree_sampler_sees_children_memory(tmp_path):
+    # A child process that holds ~200 MB for a moment: the tree's peak must include it.
+    code = "import time; b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.6)"
+    step = bench.run_measured([sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {code!r}])"],
+                              tmp_path / "child.log", interval=0.05)
+    assert step.returncode == 0
+    assert step.peak_rss_bytes > 200 * 1024 * 1024
+    assert step.samples >= 3
+
+
+def test_descendants_include_grandchildren():
+    proc = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; subprocess.run(['sleep', '2'])"])
+    try:
+        deadline = time.time() + 5
+        while time.time() < deadline and len(bench.descendants(proc.pid)) < 2:
+            time.sleep(0.05)
+        assert len(bench.descendants(proc.pid)) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_benchmark_tiny_scale_writes_every_key(tmp_path):
+    results = tmp_path / "latest.json"
+    cfg = bench.BenchConfig(events=5000, workdir=tmp_path / "work", results=results,
+                            dbt_select="base_segment__pages stg_segment__pages",
+                            memory_limit="1GB", duckdb_threads=1, dbt_threads=2)
+    bench.run_benchmark(cfg, log=lambda msg: None)
+    data = json.loads(results.read_text())
+
+    for key in ("events_requested", "events_written", "seed", "increment_fraction", "started_at", "git", "machine",
+                "limits", "loadavg", "lookback_hours", "generate", "load", "references", "full_build",
+                "build_with_tests", "load_increment", "incremental", "export", "slowest_models", "ratios",
+                "targets", "total_seconds", "warehouse_bytes"):
+        assert key in data, key
+    assert data["events_requested"] == 5000 and data["events_written"] > 4000
+    assert data["limits"] == {"memory_limit": "1GB", "duckdb_threads": 1, "dbt_threads": 2,
+                              "temp_directory": str((tmp_path / "work" / "duckdb_tmp").resolve())}
+    assert set(data["machine"]) >= {"cpu_count", "cpu_affinity", "memory_total_bytes", "duckdb", "dbt_core", "dbt_duckdb"}
+    assert data["machine"]["memory_total_bytes"] > 0
+    assert len(data["loadavg"]["start"]) == 3 and len(data["loadavg"]["end"]) == 3
+    assert data["git"]["commit"] is None or len(data["git"]["commit"]) == 40
+
+    gen = data["generate"]
+    assert gen["seconds"] > 0 and gen["events_per_second"] > 0 and gen["increment_events"] > 0
+    for step in ("load", "full_build", "build_with_tests", "load_increment", "incremental"):
+        assert isinstance(data[step]["seconds"], NUM) and data[step]["seconds"] > 0, step
+        assert isinstance(data[step]["peak_rss_bytes"], int) and data[step]["peak_rss_bytes"] > 10 * 2**20, step
+        assert data[step]["returncode"] == 0, step
+    for step in ("full_build", "build_with_tests", "incremental"):
+        assert data[step]["dbt_elapsed_seconds"] > 0 and data[step]["errors"] == []
+    assert data["build_with_tests"]["test_failures"] == []
+    assert "lookback" in data["incremental"]["note"]
+
+    for ref in ("scan", "sort_window"):
+        assert data["references"][ref]["seconds"] >= 0
+        assert int(data["references"][ref]["result"][0]) > 4000   # every raw event counted
+    if bench.export_target_exists():
+        assert data["export"]["seconds"] > 0
+    else:
+        assert data["export"]["seconds"] is None and data["export"]["note"]
+
+    models = {m["model"] for m in data["slowest_models"]}
+    assert models == {"base_segment__pages", "stg_segment__pages"}
+    assert all(isinstance(m["seconds"], NUM) and 0 <= m["share_of_full_build"] <= 1 for m in data["slowest_models"])
+    assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window",
+                                   "build_with_tests_vs_full_build", "incremental_vs_full"}
+    assert all(isinstance(v, NUM) and v > 0 for v in data["ratios"].values() if v is not None)
+    assert set(data["targets"]) == set(bench.TARGETS)
+    assert all(t["status"] in ("PASS", "MISS") for t in data["targets"].values())
+    assert "MISS" in bench.report(data) or "PASS" in bench.report(data)
+
+
+def test_cli_rejects_bad_scale():
+    result = subprocess.run([sys.executable, "scripts/bench.py", "--events", "lots"], cwd=PROJECT_DIR,
+                            capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not an integer" in result.stderr
