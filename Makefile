@@ -56,6 +56,10 @@ pytest: setup ## pytest (generator, loader, warehouse built from generated data 
 
 test: setup lint pytest ## Every check: lint, dbt data + unit tests on generated data, pytest
 
+TRUTH_EVENTS ?= 200000
+truth: setup ## Generate data, build, compare with the ground truth: prints `name: value` per figure
+	$(PY) scripts/truth_report.py --events $(TRUTH_EVENTS)
+
 docs: setup ## Generate dbt docs (target/index.html)
 	$(DBT) docs generate
 

@@ -262,3 +262,11 @@ def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "session_exact_match_share": matched / expected if expected else 1.0,
         "session_channel_match_share": channel_right / channel_rows if channel_rows else 1.0,
     }
+
+
+def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
+    figures: dict[str, float] = {}
+    for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures):
+        figures.update(check(con))
+    return figures

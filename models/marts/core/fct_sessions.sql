@@ -1,0 +1,170 @@
+{#- One row per web session, with its person and account, landing page, campaign, channel, entry point
+    and device class.
+
+    Incremental (delete+insert on anonymous_id): a run rebuilds every session of each device with an
+    event loaded within var gtm__lookback_hours of the newest session built (a late event can merge or
+    split sessions anywhere in the device's history), and every device whose sessions' person or
+    account changed (re-stitching). So an incremental run equals a full refresh. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='anonymous_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+with
+
+sessions as (
+
+    select
+        session_id,
+        anonymous_id,
+        user_id,
+        started_at,
+        ended_at,
+        duration_seconds,
+        landing_page_url,
+        landing_page_path,
+        landing_page_title,
+        page_referrer,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        gclid,
+        fbclid,
+        li_fat_id,
+        msclkid,
+        device_class,
+        channel,
+        entry_point,
+        page_count,
+        track_count,
+        event_count,
+        last_loaded_at
+    from {{ ref('int_sessions_aggregated') }}
+
+),
+
+identities as (
+
+    select
+        identifier_type,
+        identifier_value,
+        person_id
+    from {{ ref('int_identities_stitched') }}
+
+),
+
+people_accounts as (
+
+    select
+        person_id,
+        account_id
+    from {{ ref('int_people_accounts_resolved') }}
+
+),
+
+identified as (
+
+    select
+        sessions.*,
+        {{ gtm_warehouse.resolve_event_person('sessions.user_id', 'sessions.anonymous_id') }} as person_id
+    from sessions
+    left join identities as user_identity
+        on user_identity.identifier_type = 'user_id' and sessions.user_id = user_identity.identifier_value
+    left join identities as device_identity
+        on device_identity.identifier_type = 'anonymous_id' and sessions.anonymous_id = device_identity.identifier_value
+
+),
+
+with_account as (
+
+    select
+        identified.*,
+        people_accounts.account_id
+    from identified
+    left join people_accounts on identified.person_id = people_accounts.person_id
+
+),
+
+{% if is_incremental() %}
+reprocess_window as (
+
+    select
+        {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
+            "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
+    from {{ this }}
+
+),
+
+affected_devices as (
+
+    select anonymous_id
+    from with_account
+    where last_loaded_at >= (select reprocess_from from reprocess_window)
+    union
+    select existing.anonymous_id
+    from {{ this }} as existing
+    inner join with_account on existing.session_id = with_account.session_id
+    where
+        existing.person_id != with_account.person_id
+        or coalesce(existing.account_id, '') != coalesce(with_account.account_id, '')
+
+),
+
+scoped as (
+
+    select *
+    from with_account
+    where anonymous_id in (select anonymous_id from affected_devices)
+
+),
+{% else %}
+scoped as (
+
+    select * from with_account
+
+),
+{% endif %}
+
+final as (
+
+    select
+        session_id,
+        person_id,
+        account_id,
+        anonymous_id,
+        user_id,
+        started_at,
+        ended_at,
+        duration_seconds,
+        channel,
+        entry_point,
+        device_class,
+        landing_page_url,
+        landing_page_path,
+        landing_page_title,
+        page_referrer,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        gclid,
+        fbclid,
+        li_fat_id,
+        msclkid,
+        page_count,
+        track_count,
+        event_count,
+        event_count = 1 as is_bounce,
+        last_loaded_at as loaded_at
+    from scoped
+
+)
+
+select * from final
