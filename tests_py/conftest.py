@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from gtm_warehouse import workflow
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BIN = Path(sys.executable).parent
 ALL_SOURCES_OFF = (
     "{using_crm: false, using_product_db: false, using_support: false, "
     "using_ads: false, using_surveys: false, using_privacy: false}"
@@ -29,10 +30,7 @@ def run_script(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 def run_dbt(args: list[str], database: Path, workdir: Path, check: bool = True) -> subprocess.CompletedProcess:
     """Run dbt against `database`, with its own target/log folders so runs never collide."""
-    env = {**os.environ, "DUCKDB_PATH": str(database), "DBT_TARGET": "duckdb"}
-    cmd = [str(BIN / "dbt"), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-           "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-    result = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True, env=env)
+    result = workflow.dbt(args, database, workdir, check=False)
     if check and result.returncode != 0:
         tail = "\n".join(result.stdout.splitlines()[-60:])
         pytest.fail(f"dbt {' '.join(args)} failed (exit {result.returncode}):\n{tail}\n{result.stderr[-2000:]}")
@@ -51,8 +49,7 @@ def query(database: Path, sql: str) -> list[tuple]:
 def generated_dataset(tmp_path_factory) -> Path:
     """A generated raw data set (with injected bad rows) and its ground truth: <dir>/raw, <dir>/truth."""
     root = tmp_path_factory.mktemp("dataset")
-    run_script("scripts/generate_data.py", "--events", str(TRUTH_EVENTS), "--seed", str(TRUTH_SEED),
-               "--as-of", TRUTH_AS_OF, "--out", str(root / "raw"), "--truth", str(root / "truth"), "--quiet")
+    workflow.generate(root / "raw", root / "truth", TRUTH_EVENTS, TRUTH_SEED, TRUTH_AS_OF)
     return root
 
 
@@ -61,6 +58,6 @@ def built_warehouse(generated_dataset, tmp_path_factory) -> dict:
     """The warehouse built by `dbt build` (models, data tests, unit tests) from the generated data set."""
     workdir = tmp_path_factory.mktemp("warehouse")
     database = workdir / "gtm.duckdb"
-    run_script("scripts/load_raw.py", "--from", str(generated_dataset / "raw"), "--database", str(database), "--quiet")
+    workflow.load(generated_dataset / "raw", database)
     build = run_dbt(["build"], database, workdir, check=False)
     return {"database": database, "workdir": workdir, "truth": generated_dataset / "truth", "build": build}
