@@ -65,15 +65,35 @@ def _select_list(table: Table, present: list[str]) -> str:
     return ", ".join(items)
 
 
-def load_folder(
+@dataclass
+class TablePlan:
+    """One contract table and where its data comes from (source_sql None: no file in the folder)."""
+    table: Table
+    source_sql: str | None
+    present: dict[str, str] | None  # column name -> DuckDB type of the file
+
+    @property
+    def select_sql(self) -> str:
+        """The table's rows as loaded: contract columns first (absent optional ones as typed NULLs), extras kept."""
+        if self.source_sql is None:
+            empty = ", ".join(
+                f"cast(null as {SQL_TYPES.get(c.data_type, 'varchar')}) as {_quote(c.name)}" for c in self.table.columns
+            )
+            return f"select {empty} limit 0"
+        return f"select {_select_list(self.table, list(self.present))} from {self.source_sql}"
+
+
+def plan_folder(
+    con: duckdb.DuckDBPyConnection,
     folder: Path,
-    database: Path,
-    schema: str = "raw",
     append: bool = False,
     only: list[str] | None = None,
-    progress: Callable[[str], None] = lambda message: None,
-) -> list[TableResult]:
-    """Load every contract table found in ``folder``; all or nothing (one transaction)."""
+) -> list[TablePlan]:
+    """Check ``folder`` against the contract before anything is written (shared by every engine's loader).
+
+    Raises LoadError naming the problem: not a folder, unknown table, missing Segment core table,
+    unreadable file, missing required column.
+    """
     if not folder.is_dir():
         raise LoadError(f"{folder} is not a folder: pass --from a folder of <table>.parquet or <table>.csv files")
     contract = load_contract()
@@ -89,7 +109,41 @@ def load_folder(
                 f"{folder} has no file for Segment table(s) {', '.join(missing_core)}: "
                 "these are required (write <table>.parquet or <table>.csv)"
             )
+    plans = []
+    for table in tables:
+        located = found[table.name]
+        if located is None:
+            plans.append(TablePlan(table, None, None))
+            continue
+        reader, pattern = located
+        source_sql = _reader_sql(reader, pattern)
+        try:
+            described = con.execute(f"describe select * from {source_sql}").fetchall()
+        except duckdb.Error as exc:
+            raise LoadError(f"cannot read {pattern}: {str(exc).splitlines()[0]}") from exc
+        present = [row[0] for row in described]
+        lowered = {c.lower() for c in present}
+        missing = [c for c in table.required_columns if c not in lowered]
+        if missing:
+            raise LoadError(
+                f"{pattern}: missing required column(s) {', '.join(missing)} of raw.{table.name} "
+                f"(see the contract in models/staging/{table.source}/_{table.source}__sources.yml)"
+            )
+        plans.append(TablePlan(table, source_sql, {row[0]: row[1] for row in described}))
+    return plans
 
+
+def load_folder(
+    folder: Path,
+    database: Path,
+    schema: str = "raw",
+    append: bool = False,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[TableResult]:
+    """Load every contract table found in ``folder``; all or nothing (one transaction)."""
+    if not folder.is_dir():
+        raise LoadError(f"{folder} is not a folder: pass --from a folder of <table>.parquet or <table>.csv files")
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(database))
@@ -98,30 +152,11 @@ def load_folder(
     results: list[TableResult] = []
     try:
         # Validate every file before writing anything.
-        plans = []
-        for table in tables:
-            located = found[table.name]
-            if located is None:
-                plans.append((table, None, None))
-                continue
-            reader, pattern = located
-            source_sql = _reader_sql(reader, pattern)
-            try:
-                described = con.execute(f"describe select * from {source_sql}").fetchall()
-            except duckdb.Error as exc:
-                raise LoadError(f"cannot read {pattern}: {str(exc).splitlines()[0]}") from exc
-            present = [row[0] for row in described]
-            lowered = {c.lower() for c in present}
-            missing = [c for c in table.required_columns if c not in lowered]
-            if missing:
-                raise LoadError(
-                    f"{pattern}: missing required column(s) {', '.join(missing)} of raw.{table.name} "
-                    f"(see the contract in models/staging/{table.source}/_{table.source}__sources.yml)"
-                )
-            plans.append((table, source_sql, {row[0]: row[1] for row in described}))
+        plans = plan_folder(con, folder, append, only)
         con.execute("begin transaction")
         con.execute(f"create schema if not exists {_quote(schema)}")
-        for table, source_sql, present in plans:
+        for plan in plans:
+            table, source_sql, present = plan.table, plan.source_sql, plan.present
             target = f"{_quote(schema)}.{_quote(table.name)}"
             exists = con.execute(
                 "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
@@ -129,15 +164,12 @@ def load_folder(
             ).fetchall()[0][0] > 0
             if source_sql is None:
                 if table.segment_event_table and not exists:
-                    empty = ", ".join(
-                        f"cast(null as {SQL_TYPES.get(c.data_type, 'varchar')}) as {_quote(c.name)}" for c in table.columns
-                    )
-                    con.execute(f"create table {target} as select {empty} limit 0")
+                    con.execute(f"create table {target} as {plan.select_sql}")
                     results.append(TableResult(table.name, "created_empty", 0))
                 else:
                     results.append(TableResult(table.name, "skipped", 0))
                 continue
-            select = f"select {_select_list(table, list(present))} from {source_sql}"
+            select = plan.select_sql
             if append and exists:
                 # New properties become new columns, as Segment's loader does.
                 existing = {r[0].lower() for r in con.execute(

@@ -6,6 +6,10 @@ required column of the contract (models/staging/*/_*__sources.yml) must be prese
 columns that are absent are added as NULL; extra columns are kept. Segment per-event tables without
 a file are created empty; other sources without files are skipped (switch them off with the
 `using_<source>` vars). Loading is one transaction: all tables or none.
+
+`--engine spark` loads the same files, with the same checks, into Spark schema `raw` as parquet
+tables, in the metastore and warehouse folder of the dbt `spark` target (profiles.yml,
+$SPARK_STATE_DIR); it needs `pip install -r requirements-spark.txt` and has no --append.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from gtm_warehouse.loader import LoadError, load_folder  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--from", dest="folder", required=True, type=Path, help="folder of raw files")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="where to load: DuckDB file (default) or the local Spark of the dbt `spark` target")
     parser.add_argument("--database", type=Path, default=Path(os.environ.get("DUCKDB_PATH", "data/gtm.duckdb")),
                         help="DuckDB file (default: $DUCKDB_PATH or data/gtm.duckdb)")
     parser.add_argument("--schema", default="raw", help="target schema (default: raw)")
@@ -32,14 +38,23 @@ def main(argv: list[str] | None = None) -> int:
     only = [t.strip() for t in args.only.split(",")] if args.only else None
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
     try:
-        results = load_folder(args.folder, args.database, args.schema, args.append, only, progress=say)
+        if args.engine == "spark":
+            if args.append:
+                raise LoadError("--append is not supported with --engine spark: load the whole folder again")
+            from gtm_warehouse.spark import load_folder_spark, warehouse_dir
+
+            results = load_folder_spark(args.folder, args.schema, only, progress=say)
+            where = f"spark:{warehouse_dir()}"
+        else:
+            results = load_folder(args.folder, args.database, args.schema, args.append, only, progress=say)
+            where = str(args.database)
     except LoadError as exc:
         print(f"load_raw: error: {exc}", file=sys.stderr)
         return 2
     loaded = [r for r in results if r.action in ("loaded", "appended")]
     empty = [r.table for r in results if r.action == "created_empty"]
     skipped = [r.table for r in results if r.action == "skipped"]
-    print(f"load_raw: {sum(r.rows for r in loaded):,} rows into {len(loaded)} tables of {args.database}:{args.schema}")
+    print(f"load_raw: {sum(r.rows for r in loaded):,} rows into {len(loaded)} tables of {where}:{args.schema}")
     if empty:
         print(f"load_raw: created empty (no file): {', '.join(empty)}")
     if skipped:

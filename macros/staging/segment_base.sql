@@ -11,7 +11,11 @@
       click ids;
     * incremental: a run reprocesses every raw row of each message id that has a row loaded
       (uuid_ts) within var gtm__lookback_hours of the newest row already built, so late and
-      duplicate deliveries are deduplicated exactly as a full refresh would.
+      duplicate deliveries are deduplicated exactly as a full refresh would. Which raw rows that
+      takes is engine-specific (segment_incremental_scope): DuckDB replaces those message ids
+      (delete+insert on _dq_key); Spark/parquet cannot delete rows, so it rebuilds every raw row of
+      each touched `_dq_bucket` (a hash bucket of _dq_key holding all copies of a message id) and
+      overwrites those partitions (insert_overwrite, partition_by _dq_bucket).
 
     Arguments: source_table (raw table name), columns (SQL select-list of table-specific columns over
     the raw row, each ending in a comma), extra_reasons (list of [condition, reason] pairs checked
@@ -63,7 +67,7 @@ scoped as (
         {{ record_key }} as _dq_key
     from source
     {% if is_incremental() %}
-        where {{ record_key }} in (select record_key from keys_in_window)
+        where {{ gtm_warehouse.segment_incremental_scope(record_key, 'keys_in_window') }}
     {% endif %}
 
 ),
@@ -160,7 +164,8 @@ final as (
         *,
         case when _dq_reason is null then _dq_row_number end as _dq_copy_number,
         case when _dq_reason is null and _dq_row_number = 1 then _dq_copies - 1 else 0 end
-            as _dq_duplicates_removed
+            as _dq_duplicates_removed,
+        {{ gtm_warehouse.key_bucket('_dq_key') }} as _dq_bucket
     from numbered
 
 )

@@ -4,8 +4,9 @@
     (lowest priority number that matches wins; a rule's empty pattern matches anything; a missing value
     is matched as ''). Incremental like int_web_events_sessionized: all sessions of each anonymous_id
     with an event loaded within var gtm__lookback_hours of the newest row built are recomputed. -#}
+{#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='anonymous_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -99,139 +100,183 @@ aggregated as (
 
 ),
 
-with_click_ids as (
+rule_inputs as (
 
     select
         *,
+        coalesce(utm_medium, '') as utm_medium_value,
+        coalesce(utm_source, '') as utm_source_value,
+        coalesce(referrer_host, '') as referrer_host_value,
         {{ dbt.concat([
             "case when gclid is not null then 'gclid ' else '' end",
             "case when fbclid is not null then 'fbclid ' else '' end",
             "case when li_fat_id is not null then 'li_fat_id ' else '' end",
             "case when msclkid is not null then 'msclkid ' else '' end",
-        ]) }} as click_ids
+        ]) }} as click_ids_value,
+        coalesce(lower(landing_page_path), '') as landing_path_value,
+        coalesce(lower(user_agent), '') as user_agent_value
     from aggregated
+
+),
+
+channel_inputs as (
+
+    -- Rules are evaluated once per distinct input (a few hundred), not per session: a regular
+    -- expression whose pattern is a column is compiled for every row it is applied to.
+    select distinct
+        utm_medium_value,
+        utm_source_value,
+        referrer_host_value,
+        click_ids_value
+    from rule_inputs
 
 ),
 
 channel_matches as (
 
     select
-        with_click_ids.session_id,
+        channel_inputs.utm_medium_value,
+        channel_inputs.utm_source_value,
+        channel_inputs.referrer_host_value,
+        channel_inputs.click_ids_value,
         channel_rules.channel,
         row_number() over (
-            partition by with_click_ids.session_id
+            partition by
+                channel_inputs.utm_medium_value,
+                channel_inputs.utm_source_value,
+                channel_inputs.referrer_host_value,
+                channel_inputs.click_ids_value
             order by channel_rules.priority, channel_rules.channel
         ) as rule_rank
-    from with_click_ids
+    from channel_inputs
     cross join channel_rules
     where
         (
             channel_rules.utm_medium_pattern is null
             or {{ gtm_warehouse.regexp_matches_expression(
-                "coalesce(with_click_ids.utm_medium, '')", "channel_rules.utm_medium_pattern"
+                "channel_inputs.utm_medium_value", "channel_rules.utm_medium_pattern"
             ) }}
         )
         and (
             channel_rules.utm_source_pattern is null
             or {{ gtm_warehouse.regexp_matches_expression(
-                "coalesce(with_click_ids.utm_source, '')", "channel_rules.utm_source_pattern"
+                "channel_inputs.utm_source_value", "channel_rules.utm_source_pattern"
             ) }}
         )
         and (
             channel_rules.referrer_host_pattern is null
             or {{ gtm_warehouse.regexp_matches_expression(
-                "coalesce(with_click_ids.referrer_host, '')", "channel_rules.referrer_host_pattern"
+                "channel_inputs.referrer_host_value", "channel_rules.referrer_host_pattern"
             ) }}
         )
         and (
             channel_rules.click_id_pattern is null
             or {{ gtm_warehouse.regexp_matches_expression(
-                "coalesce(with_click_ids.click_ids, '')", "channel_rules.click_id_pattern"
+                "channel_inputs.click_ids_value", "channel_rules.click_id_pattern"
             ) }}
         )
+
+),
+
+entry_point_inputs as (
+
+    select distinct landing_path_value
+    from rule_inputs
 
 ),
 
 entry_point_matches as (
 
     select
-        with_click_ids.session_id,
+        entry_point_inputs.landing_path_value,
         entry_point_rules.entry_point,
         row_number() over (
-            partition by with_click_ids.session_id
+            partition by entry_point_inputs.landing_path_value
             order by entry_point_rules.priority, entry_point_rules.entry_point
         ) as rule_rank
-    from with_click_ids
+    from entry_point_inputs
     cross join entry_point_rules
     where
         {{ gtm_warehouse.regexp_matches_expression(
-            "coalesce(lower(with_click_ids.landing_page_path), '')", "entry_point_rules.landing_path_pattern") }}
+            "entry_point_inputs.landing_path_value", "entry_point_rules.landing_path_pattern"
+        ) }}
+
+),
+
+device_class_inputs as (
+
+    select distinct user_agent_value
+    from rule_inputs
 
 ),
 
 device_class_matches as (
 
     select
-        with_click_ids.session_id,
+        device_class_inputs.user_agent_value,
         device_class_rules.device_class,
         row_number() over (
-            partition by with_click_ids.session_id
+            partition by device_class_inputs.user_agent_value
             order by device_class_rules.priority, device_class_rules.device_class
         ) as rule_rank
-    from with_click_ids
+    from device_class_inputs
     cross join device_class_rules
     where
         {{ gtm_warehouse.regexp_matches_expression(
-            "coalesce(lower(with_click_ids.user_agent), '')", "device_class_rules.user_agent_pattern") }}
+            "device_class_inputs.user_agent_value", "device_class_rules.user_agent_pattern"
+        ) }}
 
 ),
 
 final as (
 
     select
-        with_click_ids.session_id,
-        with_click_ids.anonymous_id,
-        with_click_ids.user_id,
-        with_click_ids.started_at,
-        with_click_ids.ended_at,
+        rule_inputs.session_id,
+        rule_inputs.anonymous_id,
+        rule_inputs.user_id,
+        rule_inputs.started_at,
+        rule_inputs.ended_at,
         (
-            {{ gtm_warehouse.epoch_microseconds('with_click_ids.ended_at') }}
-            - {{ gtm_warehouse.epoch_microseconds('with_click_ids.started_at') }}
+            {{ gtm_warehouse.epoch_microseconds('rule_inputs.ended_at') }}
+            - {{ gtm_warehouse.epoch_microseconds('rule_inputs.started_at') }}
         ) / 1000000.0 as duration_seconds,
-        with_click_ids.landing_page_url,
-        with_click_ids.landing_page_path,
-        with_click_ids.landing_page_title,
-        with_click_ids.page_referrer,
-        with_click_ids.referrer_host,
-        with_click_ids.utm_source,
-        with_click_ids.utm_medium,
-        with_click_ids.utm_campaign,
-        with_click_ids.utm_term,
-        with_click_ids.utm_content,
-        with_click_ids.gclid,
-        with_click_ids.fbclid,
-        with_click_ids.li_fat_id,
-        with_click_ids.msclkid,
-        with_click_ids.user_agent,
+        rule_inputs.landing_page_url,
+        rule_inputs.landing_page_path,
+        rule_inputs.landing_page_title,
+        rule_inputs.page_referrer,
+        rule_inputs.referrer_host,
+        rule_inputs.utm_source,
+        rule_inputs.utm_medium,
+        rule_inputs.utm_campaign,
+        rule_inputs.utm_term,
+        rule_inputs.utm_content,
+        rule_inputs.gclid,
+        rule_inputs.fbclid,
+        rule_inputs.li_fat_id,
+        rule_inputs.msclkid,
+        rule_inputs.user_agent,
         coalesce(device_class_matches.device_class, 'unknown') as device_class,
         coalesce(channel_matches.channel, 'Other') as channel,
         coalesce(entry_point_matches.entry_point, 'Other') as entry_point,
-        with_click_ids.page_count,
-        with_click_ids.track_count,
-        with_click_ids.event_count,
-        with_click_ids.last_loaded_at
-    from with_click_ids
+        rule_inputs.page_count,
+        rule_inputs.track_count,
+        rule_inputs.event_count,
+        rule_inputs.last_loaded_at
+    from rule_inputs
     left join channel_matches
         on
-            with_click_ids.session_id = channel_matches.session_id
+            rule_inputs.utm_medium_value = channel_matches.utm_medium_value
+            and rule_inputs.utm_source_value = channel_matches.utm_source_value
+            and rule_inputs.referrer_host_value = channel_matches.referrer_host_value
+            and rule_inputs.click_ids_value = channel_matches.click_ids_value
             and channel_matches.rule_rank = 1
     left join entry_point_matches
         on
-            with_click_ids.session_id = entry_point_matches.session_id
+            rule_inputs.landing_path_value = entry_point_matches.landing_path_value
             and entry_point_matches.rule_rank = 1
     left join device_class_matches
         on
-            with_click_ids.session_id = device_class_matches.session_id
+            rule_inputs.user_agent_value = device_class_matches.user_agent_value
             and device_class_matches.rule_rank = 1
 
 )

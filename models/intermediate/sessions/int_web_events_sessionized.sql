@@ -5,8 +5,9 @@
     order never matters. Incremental: every session of each anonymous_id with an event loaded within
     var gtm__lookback_hours of the newest row built is recomputed from all of that device's events
     (delete+insert on anonymous_id), so the result equals a full refresh. -#}
+{#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='anonymous_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -6,8 +6,9 @@
     * every event of a device that has such an event (its sessions may merge or split);
     * every event whose person or account changed (a new identify re-stitched two profiles).
     So an incremental run gives the same rows as a full refresh. -#}
+{#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='message_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -122,43 +123,40 @@ reprocess_window as (
 
 affected_devices as (
 
-    select distinct anonymous_id
+    select distinct events.anonymous_id
     from events
+    cross join reprocess_window
     where
-        loaded_at >= (select reprocess_from from reprocess_window)
-        and anonymous_id is not null
+        events.loaded_at >= reprocess_window.reprocess_from
+        and events.anonymous_id is not null
 
 ),
 
 restitched as (
 
-    select existing.message_id
-    from {{ this }} as existing
-    inner join identified on existing.message_id = identified.message_id
+    select built.message_id
+    from {{ this }} as built
+    inner join identified on built.message_id = identified.message_id
     left join people_accounts on identified.person_id = people_accounts.person_id
     where
-        existing.person_id != identified.person_id
-        or coalesce(existing.account_id, '') != coalesce(people_accounts.account_id, '')
+        built.person_id != identified.person_id
+        or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
 
 ),
+{% endif %}
 
 scoped as (
 
     select identified.*
     from identified
+    {%- if is_incremental() %}
     where
-        identified.loaded_at >= (select reprocess_from from reprocess_window)
-        or identified.anonymous_id in (select anonymous_id from affected_devices)
-        or identified.message_id in (select message_id from restitched)
+        identified.loaded_at >= (select reprocess_window.reprocess_from from reprocess_window)
+        or identified.anonymous_id in (select affected_devices.anonymous_id from affected_devices)
+        or identified.message_id in (select restitched.message_id from restitched)
+    {%- endif %}
 
 ),
-{% else %}
-scoped as (
-
-    select * from identified
-
-),
-{% endif %}
 
 final as (
 
@@ -172,7 +170,6 @@ final as (
         sessionized.session_id,
         scoped.anonymous_id,
         scoped.user_id,
-        scoped.anonymous_id is null as is_server_side,
         scoped.page_url,
         scoped.page_path,
         scoped.page_title,
@@ -182,7 +179,8 @@ final as (
         scoped.utm_campaign,
         scoped.library_name,
         scoped.received_at,
-        scoped.loaded_at
+        scoped.loaded_at,
+        scoped.anonymous_id is null as is_server_side
     from scoped
     left join sessionized on scoped.message_id = sessionized.message_id
     left join people_accounts on scoped.person_id = people_accounts.person_id

@@ -5,8 +5,9 @@
     event loaded within var gtm__lookback_hours of the newest session built (a late event can merge or
     split sessions anywhere in the device's history), and every device whose sessions' person or
     account changed (re-stitching). So an incremental run equals a full refresh. -#}
+{#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='anonymous_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -102,33 +103,30 @@ reprocess_window as (
 
 affected_devices as (
 
-    select anonymous_id
+    select with_account.anonymous_id
     from with_account
-    where last_loaded_at >= (select reprocess_from from reprocess_window)
+    cross join reprocess_window
+    where with_account.last_loaded_at >= reprocess_window.reprocess_from
     union
-    select existing.anonymous_id
-    from {{ this }} as existing
-    inner join with_account on existing.session_id = with_account.session_id
+    select built.anonymous_id
+    from {{ this }} as built
+    inner join with_account on built.session_id = with_account.session_id
     where
-        existing.person_id != with_account.person_id
-        or coalesce(existing.account_id, '') != coalesce(with_account.account_id, '')
+        built.person_id != with_account.person_id
+        or coalesce(built.account_id, '') != coalesce(with_account.account_id, '')
 
 ),
+{% endif %}
 
 scoped as (
 
     select *
     from with_account
-    where anonymous_id in (select anonymous_id from affected_devices)
+    {%- if is_incremental() %}
+    where anonymous_id in (select affected_devices.anonymous_id from affected_devices)
+    {%- endif %}
 
 ),
-{% else %}
-scoped as (
-
-    select * from with_account
-
-),
-{% endif %}
 
 final as (
 
@@ -161,8 +159,8 @@ final as (
         page_count,
         track_count,
         event_count,
-        event_count = 1 as is_bounce,
-        last_loaded_at as loaded_at
+        last_loaded_at as loaded_at,
+        event_count = 1 as is_bounce
     from scoped
 
 )
