@@ -15,12 +15,6 @@
 
 {%- set timeout_microseconds = var('gtm__session_timeout_minutes') * 60 * 1000000 -%}
 {%- set event_order = 'event_at, message_id' -%}
-{%- set campaign_columns = ['utm_source', 'utm_medium', 'utm_campaign', 'gclid', 'fbclid', 'li_fat_id', 'msclkid'] -%}
-{%- set campaign_parts = [] -%}
-{%- for column in campaign_columns -%}
-    {%- if not loop.first -%}{%- do campaign_parts.append("'|'") -%}{%- endif -%}
-    {%- do campaign_parts.append("coalesce(" ~ column ~ ", '')") -%}
-{%- endfor -%}
 
 with
 
@@ -42,8 +36,12 @@ keyed as (
     select
         *,
         case
-            when coalesce({{ campaign_columns | join(', ') }}) is not null
-                then {{ dbt.concat(campaign_parts) }}
+            when coalesce(utm_source, utm_medium, utm_campaign, gclid, fbclid, li_fat_id, msclkid) is not null
+                then {{ dbt.concat([
+                    "coalesce(utm_source, '')", "'|'", "coalesce(utm_medium, '')", "'|'",
+                    "coalesce(utm_campaign, '')", "'|'", "coalesce(gclid, '')", "'|'",
+                    "coalesce(fbclid, '')", "'|'", "coalesce(li_fat_id, '')", "'|'", "coalesce(msclkid, '')",
+                ]) }}
         end as campaign_key,
         {{ gtm_warehouse.epoch_microseconds('event_at') }} as event_at_microseconds
     from scoped
