@@ -65,7 +65,7 @@ workspaces as (
         group_traits.website
     from group_traits
     {%- if var('using_product_db') %}
-    where group_traits.workspace_id not in (select workspace_id from product_workspaces)
+    where group_traits.workspace_id not in (select product_workspaces.workspace_id from product_workspaces)
     union all
     select
         product_workspaces.workspace_id,
@@ -102,7 +102,8 @@ crm_accounts as (
 joined as (
 
     select
-        coalesce(workspaces.workspace_id, {{ 'crm_accounts.workspace_id' if var('using_crm') else 'null' }}) as workspace_id,
+        coalesce(workspaces.workspace_id, {{ 'crm_accounts.workspace_id' if var('using_crm') else 'null' }})
+            as workspace_id,
         {%- if var('using_crm') %}
         crm_accounts.crm_account_id,
         coalesce(crm_accounts.account_name, workspaces.workspace_name) as account_name,
@@ -121,7 +122,7 @@ joined as (
         workspaces.created_at as workspace_created_at
     from workspaces
     {%- if var('using_crm') %}
-    full outer join crm_accounts on workspaces.workspace_id = crm_accounts.workspace_id
+full outer join crm_accounts on workspaces.workspace_id = crm_accounts.workspace_id
     {%- endif %}
 
 ),
@@ -148,18 +149,18 @@ final as (
 
     select
         {{ dbt.hash(dbt.concat([
-            "case when workspace_id is not null then 'workspace|' else 'crm_account|' end",
-            "coalesce(workspace_id, crm_account_id)",
+            "case when with_domain.workspace_id is not null then 'workspace|' else 'crm_account|' end",
+            "coalesce(with_domain.workspace_id, with_domain.crm_account_id)",
         ])) }} as account_id,
-        workspace_id,
-        crm_account_id,
-        account_name,
-        workspace_name,
+        with_domain.workspace_id,
+        with_domain.crm_account_id,
+        with_domain.account_name,
+        with_domain.workspace_name,
+        with_domain.industry,
+        with_domain.employees,
+        with_domain.workspace_created_at,
         -- a free-mail domain (gmail.com...) says nothing about the company
-        case when free_email_domains.domain is null then with_domain.candidate_domain end as domain,
-        industry,
-        employees,
-        workspace_created_at
+        case when free_email_domains.domain is null then with_domain.candidate_domain end as domain
     from with_domain
     left join free_email_domains on with_domain.candidate_domain = free_email_domains.domain
 

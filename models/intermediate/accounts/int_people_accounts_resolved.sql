@@ -84,13 +84,13 @@ crm_lead_conversion as (
 support_organization as (
 
     select
-        users.support_user_id,
+        support_users.support_user_id,
         organizations.workspace_id,
         1 as observations,
-        users.updated_at as last_seen_at
-    from {{ ref('stg_support__users') }} as users
+        support_users.updated_at as last_seen_at
+    from {{ ref('stg_support__users') }} as support_users
     inner join {{ ref('stg_support__organizations') }} as organizations
-        on users.organization_id = organizations.organization_id
+        on support_users.organization_id = organizations.organization_id
     where organizations.workspace_id is not null
 
 ),
@@ -172,7 +172,7 @@ evidence as (
     from support_organization
     inner join identities
         on identities.identifier_type = 'support_user_id'
-        and cast(support_organization.support_user_id as {{ dbt.type_string() }}) = identities.identifier_value
+            and cast(support_organization.support_user_id as {{ dbt.type_string() }}) = identities.identifier_value
     inner join accounts on support_organization.workspace_id = accounts.workspace_id
     {%- endif %}
     union all
@@ -213,7 +213,7 @@ ranked as (
         *,
         row_number() over (
             partition by person_id
-            order by evidence_rank, observations desc, last_seen_at desc, account_id
+            order by evidence_rank asc, observations desc, last_seen_at desc, account_id asc
         ) as preference
     from scored
 

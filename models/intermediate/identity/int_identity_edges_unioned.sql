@@ -17,22 +17,27 @@
     ['stg_segment__webinar_registered', 'anonymous_id', 'email'],
     ['stg_segment__webinar_registered', 'user_id', 'email'],
 ] -%}
+{#- Records of the other sources: [model, enabled, left type, left column, right type, right column, seen at] -#}
+{%- set all_record_pairs = [
+    ['stg_product__users', var('using_product_db'),
+        'user_id', 'user_id', 'email', 'email', 'created_at'],
+    ['stg_crm__leads', var('using_crm'),
+        'crm_lead_id', 'lead_id', 'email', 'email', 'created_at'],
+    ['stg_crm__leads', var('using_crm'),
+        'crm_lead_id', 'lead_id', 'crm_contact_id', 'converted_contact_id', 'created_at'],
+    ['stg_crm__contacts', var('using_crm'),
+        'crm_contact_id', 'contact_id', 'email', 'email', 'created_at'],
+    ['stg_support__users', var('using_support'),
+        'support_user_id', 'support_user_id', 'email', 'email', 'created_at'],
+    ['stg_support__users', var('using_support'),
+        'support_user_id', 'support_user_id', 'user_id', 'product_user_id', 'created_at'],
+    ['stg_surveys__responses', var('using_surveys'),
+        'user_id', 'user_id', 'email', 'email', 'submitted_at'],
+] -%}
 {%- set record_pairs = [] -%}
-{%- if var('using_product_db') -%}
-    {%- do record_pairs.append(['stg_product__users', 'user_id', 'user_id', 'email', 'email', 'created_at']) -%}
-{%- endif -%}
-{%- if var('using_crm') -%}
-    {%- do record_pairs.append(['stg_crm__leads', 'crm_lead_id', 'lead_id', 'email', 'email', 'created_at']) -%}
-    {%- do record_pairs.append(['stg_crm__leads', 'crm_lead_id', 'lead_id', 'crm_contact_id', 'converted_contact_id', 'created_at']) -%}
-    {%- do record_pairs.append(['stg_crm__contacts', 'crm_contact_id', 'contact_id', 'email', 'email', 'created_at']) -%}
-{%- endif -%}
-{%- if var('using_support') -%}
-    {%- do record_pairs.append(['stg_support__users', 'support_user_id', 'support_user_id', 'email', 'email', 'created_at']) -%}
-    {%- do record_pairs.append(['stg_support__users', 'support_user_id', 'support_user_id', 'user_id', 'product_user_id', 'created_at']) -%}
-{%- endif -%}
-{%- if var('using_surveys') -%}
-    {%- do record_pairs.append(['stg_surveys__responses', 'user_id', 'user_id', 'email', 'email', 'submitted_at']) -%}
-{%- endif -%}
+{%- for model, enabled, left_type, left_column, right_type, right_column, seen_at in all_record_pairs if enabled -%}
+{%- do record_pairs.append([model, left_type, left_column, right_type, right_column, seen_at]) -%}
+{%- endfor -%}
 
 with
 

@@ -47,12 +47,12 @@ final as (
         subscriptions.workspace_id,
         subscriptions.plan_tier,
         plan_tiers.tier_rank,
-        coalesce(plan_tiers.is_paid, false) as is_paid,
         subscriptions.subscription_status,
         subscriptions.mrr_amount,
         subscriptions.currency,
         subscriptions.started_at as valid_from,
         subscriptions.ended_at as valid_to,
+        coalesce(plan_tiers.is_paid, false) as is_paid,
         subscriptions.ended_at is null as is_current
     from subscriptions
     inner join accounts on subscriptions.workspace_id = accounts.workspace_id

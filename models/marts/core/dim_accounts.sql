@@ -54,8 +54,22 @@ plan_summary as (
     group by account_id
 
 ),
+{% else %}
+-- without the product database there is no plan history: one empty row shape to join
+plan_summary as (
 
+    select
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        cast(null as {{ dbt.type_string() }}) as current_plan_tier,
+        cast(null as {{ dbt.type_float() }}) as current_mrr_amount,
+        cast(null as {{ dbt.type_timestamp() }}) as first_paid_at,
+        false as is_paying,
+        cast(null as {{ dbt.type_timestamp() }}) as last_paid_period_end_at
+    where false
+
+),
 {% endif %}
+
 final as (
 
     select
@@ -66,13 +80,12 @@ final as (
         accounts.crm_account_id,
         accounts.industry,
         accounts.employees,
-        coalesce(people.people_count, 0) as people_count,
-        {%- if var('using_product_db') %}
         plan_summary.current_plan_tier,
         plan_summary.current_mrr_amount,
-        coalesce(plan_summary.is_paying, false) as is_paying,
         accounts.workspace_created_at as signed_up_at,
         plan_summary.first_paid_at,
+        coalesce(people.people_count, 0) as people_count,
+        coalesce(plan_summary.is_paying, false) as is_paying,
         case
             when plan_summary.first_paid_at is not null and not plan_summary.is_paying
                 then plan_summary.last_paid_period_end_at
@@ -83,20 +96,9 @@ final as (
             when accounts.workspace_id is not null then 'free'
             else 'prospect'
         end as lifecycle_stage
-        {%- else %}
-        cast(null as {{ dbt.type_string() }}) as current_plan_tier,
-        cast(null as {{ dbt.type_float() }}) as current_mrr_amount,
-        false as is_paying,
-        accounts.workspace_created_at as signed_up_at,
-        cast(null as {{ dbt.type_timestamp() }}) as first_paid_at,
-        cast(null as {{ dbt.type_timestamp() }}) as churned_at,
-        case when accounts.workspace_id is not null then 'free' else 'prospect' end as lifecycle_stage
-        {%- endif %}
     from accounts
     left join people on accounts.account_id = people.account_id
-    {%- if var('using_product_db') %}
     left join plan_summary on accounts.account_id = plan_summary.account_id
-    {%- endif %}
 
 )
 

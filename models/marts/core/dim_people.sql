@@ -132,7 +132,8 @@ trait_rows as (
     left join identities as user_identity
         on user_identity.identifier_type = 'user_id' and identifies.user_id = user_identity.identifier_value
     left join identities as device_identity
-        on device_identity.identifier_type = 'anonymous_id' and identifies.anonymous_id = device_identity.identifier_value
+        on device_identity.identifier_type = 'anonymous_id'
+            and identifies.anonymous_id = device_identity.identifier_value
     union all
     select
         {{ gtm_warehouse.resolve_event_person('signups.user_id', 'signups.anonymous_id') }} as person_id,
@@ -160,7 +161,7 @@ latest_{{ trait }} as (
         select
             person_id,
             {{ trait }},
-            row_number() over (partition by person_id order by event_at desc, {{ trait }}) as recency
+            row_number() over (partition by person_id order by event_at desc, {{ trait }} asc) as recency
         from trait_rows
         where {{ trait }} is not null
     ) as ranked
@@ -177,7 +178,7 @@ personas as (
     from latest_roles
     inner join role_personas
         on {{ dbt.concat(["','", "replace(latest_roles.roles, ', ', ',')", "','"]) }}
-        like {{ dbt.concat(["'%,'", "role_personas.role", "',%'"]) }}
+            like {{ dbt.concat(["'%,'", "role_personas.role", "',%'"]) }}
     group by latest_roles.person_id
 
 ),
@@ -196,21 +197,23 @@ final as (
         people.person_id,
         identifier_summary.user_id,
         emails_ranked.email as primary_email,
-        coalesce(identifier_summary.email_count, 0) as email_count,
-        coalesce(identifier_summary.anonymous_id_count, 0) as anonymous_id_count,
         identifier_summary.crm_lead_id,
         identifier_summary.crm_contact_id,
         identifier_summary.support_user_id,
         latest_full_name.full_name,
         latest_roles.roles,
-        case
-            when personas.is_technical then 'technical'
-            when personas.person_id is not null then 'non-technical'
-        end as persona,
         latest_job_title.job_title,
         latest_company_name.company_name,
         people_accounts.account_id,
         people_accounts.account_evidence,
+        event_summary.first_seen_at,
+        event_summary.last_seen_at,
+        coalesce(identifier_summary.email_count, 0) as email_count,
+        coalesce(identifier_summary.anonymous_id_count, 0) as anonymous_id_count,
+        case
+            when personas.is_technical then 'technical'
+            when personas.person_id is not null then 'non-technical'
+        end as persona,
         case
             when accounts.is_paying then 'customer'
             when identifier_summary.user_id is not null then 'signed_up'
@@ -219,8 +222,6 @@ final as (
                 or identifier_summary.crm_contact_id is not null then 'lead'
             else 'visitor'
         end as lifecycle_stage,
-        event_summary.first_seen_at,
-        event_summary.last_seen_at,
         coalesce(event_summary.event_count, 0) as event_count,
         coalesce(event_summary.page_count, 0) as page_count
     from people
