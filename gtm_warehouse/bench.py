@@ -233,6 +233,7 @@ class BenchConfig:
     with_tests: bool = True              # also time `dbt build` with data and unit tests
     keep_warehouse: bool = True
     dbt_select: str | None = None        # restrict every dbt step (tests of the machinery only)
+    dbt_exclude: str | None = None
     export: bool = True                  # time `make export` if the Makefile has that target
 
     def resolved_workdir(self) -> Path:
@@ -345,7 +346,8 @@ def step_dbt(cfg: BenchConfig, work: Path, database: Path, name: str, args: list
     log(f"{name}: dbt {' '.join(args)}")
     temp_dir = work / "duckdb_tmp"
     target, logs = work / "target", work / "logs" / "dbt"
-    select = ["--select", cfg.dbt_select] if cfg.dbt_select else []
+    select = (["--select", cfg.dbt_select] if cfg.dbt_select else []) + (
+        ["--exclude", cfg.dbt_exclude] if cfg.dbt_exclude else [])
     cmd = [bin_path("dbt"), *args, *select, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
            "--target-path", str(target), "--log-path", str(logs)]
     run_results = target / "run_results.json"
