@@ -8,6 +8,6 @@ from .config import GeneratorConfig, parse_as_of
 __all__ = ["GeneratorConfig", "parse_as_of", "generate"]
 
 
-def generate(cfg: GeneratorConfig) -> dict:
+def generate(cfg: GeneratorConfig, workers: int | None = None) -> dict:
     from .run import generate as _generate
-    return _generate(cfg)
+    return _generate(cfg, workers=workers)

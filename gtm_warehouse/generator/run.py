@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 from tqdm import tqdm
 
 from gtm_warehouse.contract import load_contract
@@ -22,7 +24,8 @@ from .ids import Ids
 from .segment import Renderer, build_frame, time_and_defects
 from .tables import crm_tables, global_tables, product_tables, support_tables, survey_privacy_tables
 from .truth import SCHEMAS, truth_accounts, truth_events, truth_identities, truth_people, truth_sessions
-from .writer import ParquetSet, RawWriter
+from .parallel import MAX_WORKERS, ChunkPool
+from .writer import BackgroundWriter, ParquetSet, RawWriter, raw_schemas, split_increment, to_table
 
 CALIBRATION_CHUNK = 999_999  # chunk index of the (unwritten) pilot used to calibrate events/person
 CORE_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
@@ -85,48 +88,88 @@ def plan_chunks(total_people: int, chunk_people: int) -> list[int]:
     return [chunk_people] * (k - 1) + [total_people - chunk_people * (k - 1)]
 
 
-def generate(cfg: C.GeneratorConfig) -> dict:
-    """Run the generator; returns the manifest (also written to ``<truth>/manifest.json``)."""
+def simulate_chunk(cfg: C.GeneratorConfig, ci: int, n_people: int, event_tables: set[str],
+                   cutoff: int | None) -> dict:
+    """Simulate and render one chunk: every table of the chunk as an Arrow table, in a fixed order.
+
+    Pure function of its arguments (the chunk's RNG is seeded from (seed, chunk)), so it gives the
+    same tables in any process; ``run`` writes them in chunk order, so files do not depend on the
+    number of workers.
+    """
+    ids = Ids(cfg.seed)
+    schemas = raw_schemas()
+    w = build_world(cfg, ci, n_people, ids, event_tables)
+    f = build_frame(w)
+    tm = time_and_defects(w, f)
+    seg = Renderer(w, f, tm).render_all()
+    raw: list[tuple[str, str, pa.Table]] = []
+    for name, cols in seg.items():
+        raw.extend(split_increment(name, to_table(schemas[name], cols), cutoff))
+    events = sum(len(seg[n]["id"]) for n in CORE_EVENT_TABLES)
+    del seg
+    for group in (crm_tables(w), product_tables(w), support_tables(w), survey_privacy_tables(w)):
+        for name, cols in group.items():
+            raw.append(("main", name, to_table(schemas[name], cols)))
+    ev, counts = truth_events(w, f, tm, event_tables)
+    truth = [("events", ev), ("sessions", truth_sessions(w)), ("identities", truth_identities(w)),
+             ("people", truth_people(w)), ("accounts", truth_accounts(w))]
+    truth = [(n, to_table(SCHEMAS[n], cols) if isinstance(cols, dict) else cols) for n, cols in truth]
+    paid = np.isin(w.visits.channel, [C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL])
+    return {"chunk": ci, "raw": raw, "truth": truth, "defects": counts, "events": events,
+            "ads": (np.where(paid, w.visits.campaign, -1), w.visits.start)}
+
+
+def default_workers() -> int:
+    """One worker per CPU this process may use, capped at MAX_WORKERS."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, MAX_WORKERS))
+
+
+def generate(cfg: C.GeneratorConfig, workers: int | None = None) -> dict:
+    """Run the generator; returns the manifest (also written to ``<truth>/manifest.json``).
+
+    ``workers`` processes simulate chunks in parallel (default: one per CPU, capped); 1 runs
+    everything in this process. The output files are identical for any ``workers``.
+    """
     t0 = time.perf_counter()
+    workers = default_workers() if workers is None else max(1, int(workers))
     contract = load_contract()
     event_tables = {n for n, t in contract.items() if t.segment_event_table}
     ids = Ids(cfg.seed)
-    rate, people, chunks = plan_people(cfg, ids, event_tables)
-    cutoff = None
-    if cfg.increment_fraction > 0:
-        cutoff = int(cfg.start_us + (1.0 - cfg.increment_fraction) * (cfg.as_of_us - cfg.start_us))
-    raw = RawWriter(cfg.out, contract, cutoff)
-    truth = ParquetSet(cfg.truth, SCHEMAS)
-    ads = AdsAccumulator(cfg)
-    defect_counts = {c: 0 for c in D.CODES}
-    events_written = 0
-    bar = tqdm(total=cfg.events, unit="ev", unit_scale=True, disable=cfg.quiet, file=sys.stderr,
-               desc="generating", dynamic_ncols=True)
-    for ci, n_people in enumerate(chunks):
-        w = build_world(cfg, ci, n_people, ids, event_tables)
-        f = build_frame(w)
-        tm = time_and_defects(w, f)
-        seg = Renderer(w, f, tm).render_all()
-        for name, cols in seg.items():
-            raw.write(name, cols)
-        chunk_events = sum(len(seg[n]["id"]) for n in CORE_EVENT_TABLES)
-        events_written += chunk_events
-        for group in (crm_tables(w), product_tables(w), support_tables(w), survey_privacy_tables(w)):
-            for name, cols in group.items():
-                raw.write(name, cols)
-        ev, counts = truth_events(w, f, tm, event_tables)
-        for k, v in counts.items():
-            defect_counts[k] += v
-        truth.write("events", ev)
-        truth.write("sessions", truth_sessions(w))
-        truth.write("identities", truth_identities(w))
-        truth.write("people", truth_people(w))
-        truth.write("accounts", truth_accounts(w))
-        paid = np.isin(w.visits.channel, [C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL])
-        ads.add(np.where(paid, w.visits.campaign, -1), w.visits.start)
-        bar.update(chunk_events)
-        del w, f, tm, seg, ev
-    bar.close()
+    pool = ChunkPool(workers) if workers > 1 else None  # starts its workers while we calibrate
+    try:
+        rate, people, chunks = plan_people(cfg, ids, event_tables)
+        cutoff = None
+        if cfg.increment_fraction > 0:
+            cutoff = int(cfg.start_us + (1.0 - cfg.increment_fraction) * (cfg.as_of_us - cfg.start_us))
+        bg = BackgroundWriter(threads=min(max(workers, 1), 4))
+        raw = RawWriter(cfg.out, contract, cutoff, bg)
+        truth = ParquetSet(cfg.truth, SCHEMAS, bg)
+        ads = AdsAccumulator(cfg)
+        defect_counts = {c: 0 for c in D.CODES}
+        events_written = 0
+        bar = tqdm(total=cfg.events, unit="ev", unit_scale=True, disable=cfg.quiet, file=sys.stderr,
+                   desc="generating", dynamic_ncols=True)
+        jobs = [(cfg, ci, n, event_tables, cutoff) for ci, n in enumerate(chunks)]
+        results = pool.map(jobs) if pool is not None else (simulate_chunk(*j) for j in jobs)
+        for res in results:  # chunk order
+            for part, name, tbl in res["raw"]:
+                raw.write_table(part, name, tbl)
+            for name, tbl in res["truth"]:
+                truth.write(name, tbl)
+            for k, v in res["defects"].items():
+                defect_counts[k] += v
+            ads.add(*res["ads"])
+            events_written += res["events"]
+            bar.update(res["events"])
+            del res
+        bar.close()
+    finally:
+        if pool is not None:
+            pool.close()
     ad_tables, cost = ads.tables(ids.sf)
     for name, cols in ad_tables.items():
         raw.write(name, cols)
@@ -134,6 +177,7 @@ def generate(cfg: C.GeneratorConfig) -> dict:
         raw.write(name, cols)
     counts = raw.close()
     truth_counts = truth.close()
+    bg.finish()
     seconds = time.perf_counter() - t0
     core_rows = sum(counts["main"][n] + counts.get("increment", {}).get(n, 0) for n in CORE_EVENT_TABLES)
     manifest = {
@@ -147,6 +191,7 @@ def generate(cfg: C.GeneratorConfig) -> dict:
         "events_per_person_calibrated": rate,
         "people": people,
         "chunks": len(chunks),
+        "workers": workers,
         "row_counts": counts["main"],
         "increment_row_counts": counts.get("increment", {}),
         "increment_cutoff_uuid_ts": None if cutoff is None else _iso(cutoff),

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gtm_warehouse.contract import Table
+from gtm_warehouse.contract import Table, load_contract
 
 ARROW_TYPES = {
     "varchar": pa.string(), "text": pa.string(), "string": pa.string(), "bigint": pa.int64(),
@@ -68,20 +68,35 @@ def encoding_options(schema: pa.Schema) -> dict:
             "write_statistics": [f.name for f in schema if not pa.types.is_string(f.type)] or False}
 
 
+COMPRESSION = "snappy"
+ROW_GROUP_ROWS = 1 << 20  # one row group per chunk write (a chunk has fewer rows than this)
+
+
+def writer_options(schema: pa.Schema) -> dict:
+    """``ParquetWriter`` keyword arguments for a table (fixed: they are part of the file bytes)."""
+    return {"compression": COMPRESSION, **encoding_options(schema)}
+
+
 class BackgroundWriter:
-    """Runs parquet writes on one background thread (Arrow releases the GIL while encoding), so
-    encoding chunk k overlaps with simulating chunk k+1. The queue is bounded to keep memory bounded.
-    Writes happen in submission order, so output stays deterministic."""
+    """Runs parquet writes on background threads (Arrow releases the GIL while encoding), so
+    encoding overlaps with simulation and several files encode at once. Each file is bound to one
+    thread, and a thread runs its jobs in submission order, so every file is written in the order
+    its row groups were submitted and the output stays deterministic. Queues are bounded to keep
+    memory bounded."""
 
-    def __init__(self, max_pending: int = 96) -> None:
-        self.q: queue.Queue = queue.Queue(maxsize=max_pending)
+    def __init__(self, threads: int = 1, max_pending: int = 96) -> None:
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
-        self.thread.start()
+        self.queues: list[queue.Queue] = [queue.Queue(maxsize=max_pending) for _ in range(max(1, threads))]
+        self.route: dict = {}
+        self.threads = [threading.Thread(target=self._run, args=(q,), name=f"parquet-writer-{i}", daemon=True)
+                        for i, q in enumerate(self.queues)]
+        for t in self.threads:
+            t.start()
+        self.finished = False
 
-    def _run(self) -> None:
+    def _run(self, q: queue.Queue) -> None:
         while True:
-            item = self.q.get()
+            item = q.get()
             if item is None:
                 return
             if self.error is None:
@@ -90,14 +105,22 @@ class BackgroundWriter:
                 except BaseException as e:  # surfaced on the main thread
                     self.error = e
 
-    def submit(self, fn) -> None:
+    def submit(self, key, fn) -> None:
+        """Queue ``fn``; jobs with the same ``key`` (a file) run in order on the same thread."""
         if self.error is not None:
             raise self.error
-        self.q.put(fn)
+        i = self.route.get(key)
+        if i is None:  # round-robin over files in first-use order
+            i = self.route[key] = len(self.route) % len(self.queues)
+        self.queues[i].put(fn)
 
     def finish(self) -> None:
-        self.q.put(None)
-        self.thread.join()
+        if not self.finished:
+            self.finished = True
+            for q in self.queues:
+                q.put(None)
+            for t in self.threads:
+                t.join()
         if self.error is not None:
             raise self.error
 
@@ -116,60 +139,82 @@ class ParquetSet:
         if name not in self.writers:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", self.schemas[name],
-                                                  compression="snappy", **encoding_options(self.schemas[name]))
+                                                  **writer_options(self.schemas[name]))
         return self.writers[name]
+
+    def _run(self, name: str, job) -> None:
+        if self.bg is not None:
+            self.bg.submit((self.directory, name), job)
+        else:
+            job()
 
     def write(self, name: str, table: pa.Table) -> None:
         writer = self._open(name)
         self.rows[name] += table.num_rows
         if table.num_rows:
-            job = lambda: writer.write_table(table, row_group_size=1 << 20)  # noqa: E731
-            self.bg.submit(job) if self.bg is not None else job()
+            self._run(name, lambda: writer.write_table(table, row_group_size=ROW_GROUP_ROWS))
 
     def close(self) -> dict[str, int]:
-        """Close every writer; tables never written get an empty file with the right schema."""
+        """Close every writer (after its queued writes); tables never written get an empty file with
+        the right schema. With a background writer, call its ``finish()`` before reading the files."""
         for name in self.schemas:
-            self._open(name)
-        if self.bg is not None:
-            self.bg.finish()
-        for name in self.schemas:
-            self.writers[name].close()
+            self._run(name, self._open(name).close)
         return dict(self.rows)
+
+
+_SEGMENT: set[str] | None = None
+
+
+def raw_schemas() -> dict[str, pa.Schema]:
+    """Arrow schemas of every contract table (cached)."""
+    global _RAW_SCHEMAS, _SEGMENT
+    if _RAW_SCHEMAS is None:
+        contract = load_contract()
+        _RAW_SCHEMAS = {name: contract_schema(t) for name, t in contract.items()}
+        _SEGMENT = {name for name, t in contract.items() if t.source == "segment"}
+    return _RAW_SCHEMAS
+
+
+_RAW_SCHEMAS: dict[str, pa.Schema] | None = None
+
+
+def split_increment(name: str, tbl: pa.Table, cutoff_us: int | None) -> list[tuple[str, str, pa.Table]]:
+    """``[(part, name, rows)]``: Segment rows loaded at/after ``cutoff_us`` go to the increment part."""
+    raw_schemas()
+    if cutoff_us is None or name not in _SEGMENT:
+        return [("main", name, tbl)]
+    late = pc.greater_equal(tbl.column("uuid_ts"), pa.scalar(cutoff_us, pa.timestamp("us")))
+    late = late.combine_chunks() if isinstance(late, pa.ChunkedArray) else late
+    mask = np.asarray(late.to_numpy(zero_copy_only=False), dtype=bool)
+    return [("main", name, tbl.filter(pa.array(~mask))), ("increment", name, tbl.filter(pa.array(mask)))]
 
 
 class RawWriter:
     """Writes contract tables under ``out``; Segment rows loaded at/after ``cutoff_us`` go to increment/."""
 
-    def __init__(self, out: Path, contract: dict[str, Table], cutoff_us: int | None) -> None:
+    def __init__(self, out: Path, contract: dict[str, Table], cutoff_us: int | None,
+                 bg: BackgroundWriter | None = None) -> None:
         self.contract = contract
         self.schemas = {name: contract_schema(t) for name, t in contract.items()}
         self.segment = {name for name, t in contract.items() if t.source == "segment"}
-        self.bg = BackgroundWriter()
-        self.main = ParquetSet(out, self.schemas, self.bg)
+        self.bg = bg
+        self.main = ParquetSet(out, self.schemas, bg)
         self.cutoff_us = cutoff_us
-        self.incr = (ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}, self.bg)
+        self.incr = (ParquetSet(out / "increment", {n: self.schemas[n] for n in self.segment}, bg)
                      if cutoff_us is not None else None)
         if cutoff_us is None:  # a stale increment from an earlier run would be loaded by mistake
             for n in self.segment:
                 (out / "increment" / f"{n}.parquet").unlink(missing_ok=True)
 
     def write(self, name: str, cols: dict[str, pa.Array]) -> None:
-        tbl = to_table(self.schemas[name], cols)
-        if self.incr is not None and name in self.segment:
-            late = pc.greater_equal(tbl.column("uuid_ts"), pa.scalar(self.cutoff_us, pa.timestamp("us")))
-            late = late.combine_chunks() if isinstance(late, pa.ChunkedArray) else late
-            mask = np.asarray(late.to_numpy(zero_copy_only=False), dtype=bool)
-            self.main.write(name, tbl.filter(pa.array(~mask)))
-            self.incr.write(name, tbl.filter(pa.array(mask)))
-        else:
-            self.main.write(name, tbl)
+        for part, n, tbl in split_increment(name, to_table(self.schemas[name], cols), self.cutoff_us):
+            self.write_table(part, n, tbl)
+
+    def write_table(self, part: str, name: str, tbl: pa.Table) -> None:
+        (self.incr if part == "increment" else self.main).write(name, tbl)
 
     def close(self) -> dict[str, dict[str, int]]:
+        res = {"main": self.main.close()}
         if self.incr is not None:
-            for name in self.incr.schemas:
-                self.incr._open(name)
-        res = {"main": self.main.close()}  # drains the background queue
-        if self.incr is not None:
-            self.incr.bg = None
             res["increment"] = self.incr.close()
         return res
