@@ -139,9 +139,10 @@ def generate(cfg: C.GeneratorConfig, workers: int | None = None) -> dict:
     contract = load_contract()
     event_tables = {n for n, t in contract.items() if t.segment_event_table}
     ids = Ids(cfg.seed)
-    pool = ChunkPool(workers) if workers > 1 else None  # starts its workers while we calibrate
+    rate, people, chunks = plan_people(cfg, ids, event_tables)
+    workers = min(workers, len(chunks))  # a one-chunk run does not start worker processes
+    pool = ChunkPool(workers) if workers > 1 else None
     try:
-        rate, people, chunks = plan_people(cfg, ids, event_tables)
         cutoff = None
         if cfg.increment_fraction > 0:
             cutoff = int(cfg.start_us + (1.0 - cfg.increment_fraction) * (cfg.as_of_us - cfg.start_us))
