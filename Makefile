@@ -18,7 +18,7 @@ export DUCKDB_PATH ?= data/gtm.duckdb
 # End of the simulated period: the current hour, so that `dbt source freshness` passes on the demo.
 AS_OF ?= $(shell date -u +%Y-%m-%dT%H:00:00Z)
 
-.PHONY: help setup run data load build freshness test lint pytest docs bench clean
+.PHONY: help setup run data load build freshness test lint pytest docs bench clean test-spark spark-setup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -52,9 +52,39 @@ lint: setup ## sqlfluff lint of models, macros-generated SQL and singular tests
 	$(VENV)/bin/sqlfluff lint models tests/singular analyses
 
 pytest: setup ## pytest (generator, loader, warehouse built from generated data vs ground truth)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not spark"
 
 test: setup lint pytest ## Every check: lint, dbt data + unit tests on generated data, pytest
+
+# --- Spark: the same models on a local Spark (dbt-spark session), compared with DuckDB -------------------
+SPARK_STAMP := $(VENV)/.spark-installed
+SPARK_TEST_DIR ?= data/test_spark
+SPARK_TEST_EVENTS ?= 20000
+# pyspark needs Java 17 (a newer JDK breaks pyspark 3.5): prefer one from /usr/lib/jvm, else $$JAVA_HOME.
+SPARK_JAVA_HOME ?= $(or $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk*)),$(JAVA_HOME))
+SPARK_ENV = JAVA_HOME=$(SPARK_JAVA_HOME) SPARK_LOCAL_IP=127.0.0.1 SPARK_STATE_DIR=$(CURDIR)/$(SPARK_TEST_DIR)/spark_state \
+	DUCKDB_PATH=$(SPARK_TEST_DIR)/gtm.duckdb
+# Runs one step, stops on its failure, prints how long it took.
+timed = start=$$(date +%s); $(2) || exit $$?; echo "test-spark: $(1) took $$(( $$(date +%s) - start ))s"
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	@touch $(SPARK_STAMP)
+
+spark-setup: setup $(SPARK_STAMP) ## Install the Spark extras (requirements-spark.txt) into .venv
+
+test-spark: spark-setup ## Build generated data on DuckDB and on local Spark, compare every model, pytest -m spark
+	@rm -rf $(SPARK_TEST_DIR) && mkdir -p $(SPARK_TEST_DIR)
+	@$(call timed,generate,$(PY) scripts/generate_data.py --events $(SPARK_TEST_EVENTS) --seed 7 \
+		--as-of 2026-11-01T00:00:00Z --out $(SPARK_TEST_DIR)/raw --truth $(SPARK_TEST_DIR)/truth --quiet)
+	@$(call timed,duckdb load,$(SPARK_ENV) $(PY) scripts/load_raw.py --from $(SPARK_TEST_DIR)/raw --quiet)
+	@$(call timed,duckdb build,$(SPARK_ENV) DBT_TARGET=duckdb $(DBT) build --quiet \
+		--target-path $(SPARK_TEST_DIR)/target_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb)
+	@$(call timed,spark load,$(SPARK_ENV) $(PY) scripts/load_raw.py --engine spark --from $(SPARK_TEST_DIR)/raw --quiet)
+	@$(call timed,spark build,$(SPARK_ENV) DBT_TARGET=spark $(DBT) build --quiet \
+		--target-path $(SPARK_TEST_DIR)/target_spark --log-path $(SPARK_TEST_DIR)/logs_spark)
+	@$(call timed,compare,$(SPARK_ENV) $(PY) scripts/compare_engines.py)
+	@$(call timed,pytest -m spark,$(SPARK_ENV) $(VENV)/bin/pytest -m spark)
 
 TRUTH_EVENTS ?= 200000
 truth: setup ## Generate data, build, compare with the ground truth: prints `name: value` per figure
