@@ -2,8 +2,8 @@
 
 Every relation (table or view) of the compared schemas that exists on both engines is compared: row
 count, column names, column types (by kind: text, integer, float...) and the full content as a
-multiset of rows. Spark's relations are first written as parquet by Spark (views included), then
-everything is compared inside DuckDB. Normalisation, chosen so that only engine noise is ignored:
+multiset of rows. Spark's tables are read from their parquet files and its views are written as
+parquet by Spark first; everything is then compared inside DuckDB. Normalisation, chosen so that only engine noise is ignored:
 
 * timestamps (with or without time zone) become UTC microseconds since the epoch;
 * integers of any width compare as bigint, exact; decimals exact;
@@ -92,22 +92,53 @@ def _normalised(column: str, kind: str) -> str:
     return _q(column)
 
 
-def export_spark_relations(spark, out_dir: Path, schemas=COMPARED_SCHEMAS) -> dict[tuple[str, str], Path]:
-    """Write every table and view of `schemas` in Spark as parquet under out_dir/<schema>/<name>."""
+def export_spark_relations(spark, out_dir: Path, schemas=COMPARED_SCHEMAS) -> dict[tuple[str, str], str]:
+    """DuckDB table expressions reading every table and view of `schemas` as Spark built them.
+
+    Tables are read where Spark wrote them (their parquet files, partition folders included); views are
+    computed by Spark and written as parquet under out_dir/<schema>/<name>.
+    """
     shutil.rmtree(out_dir, ignore_errors=True)
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     exported = {}
-    existing = {row.namespace for row in spark.sql("show databases").collect()}
+    existing = {row[0] for row in spark.sql("show databases").collect()}
     for schema in schemas:
         if schema not in existing:
             continue
         for table in spark.catalog.listTables(schema):
             if table.isTemporary:
                 continue
-            path = out_dir / schema / table.name
-            spark.table(f"{schema}.{table.name}").coalesce(1).write.parquet(str(path.resolve()))
-            exported[(schema, table.name)] = path
+            reader = _table_files(spark, schema, table.name) if table.tableType != "VIEW" else None
+            if reader is None:
+                path = (out_dir / schema / table.name).resolve()
+                spark.table(f"{schema}.{table.name}").coalesce(1).write.parquet(str(path))
+                reader = f"read_parquet('{_lit(str(path / '*.parquet'))}')"
+            exported[(schema, table.name)] = reader
     return exported
+
+
+def _lit(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _table_files(spark, schema: str, name: str) -> str | None:
+    """read_parquet over a Spark parquet table's own files; None when it has none (e.g. empty)."""
+    info = {row[0]: row[1] for row in spark.sql(f"describe table extended {schema}.{name}").collect()}
+    if (info.get("Provider") or "").lower() != "parquet" or not info.get("Location"):
+        return None
+    location = Path(info["Location"].removeprefix("file:"))
+    partitions = [c.name for c in spark.catalog.listColumns(f"{schema}.{name}") if c.isPartition]
+    pattern = "/".join(["*"] * len(partitions) + ["*.parquet"])
+    if not list(location.glob(pattern)):
+        return None
+    if not partitions:
+        return f"read_parquet('{_lit(str(location / pattern))}')"
+    types = {c.name: c.dataType for c in spark.catalog.listColumns(f"{schema}.{name}") if c.isPartition}
+    hive_types = ", ".join(f"'{_lit(c)}': '{_SPARK_TO_DUCKDB.get(t, 'varchar')}'" for c, t in types.items())
+    return f"read_parquet('{_lit(str(location / pattern))}', hive_partitioning = true, hive_types = {{{hive_types}}})"
+
+
+_SPARK_TO_DUCKDB = {"string": "varchar", "int": "integer", "bigint": "bigint", "date": "date", "boolean": "boolean"}
 
 
 def duckdb_relations(con: duckdb.DuckDBPyConnection, catalog: str, schemas=COMPARED_SCHEMAS) -> set[tuple[str, str]]:
@@ -196,7 +227,7 @@ def compare_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str, duc
     return diff
 
 
-def compare_warehouses(duckdb_path: Path, spark_export: dict[tuple[str, str], Path],
+def compare_warehouses(duckdb_path: Path, spark_export: dict[tuple[str, str], str],
                        schemas=COMPARED_SCHEMAS) -> tuple[list[TableDiff], list[str], list[str]]:
     """Compare every relation present on both sides; returns (diffs, only in duckdb, only in spark)."""
     if not Path(duckdb_path).exists():
@@ -212,9 +243,7 @@ def compare_warehouses(duckdb_path: Path, spark_export: dict[tuple[str, str], Pa
         spark = set(spark_export)
         diffs = []
         for schema, name in sorted(duck & spark):
-            files = str(spark_export[(schema, name)] / "*.parquet").replace("'", "''")
-            spark_ref = f"read_parquet('{files}')"
-            diffs.append(compare_relation(con, schema, name, f"wh.{_q(schema)}.{_q(name)}", spark_ref))
+            diffs.append(compare_relation(con, schema, name, f"wh.{_q(schema)}.{_q(name)}", spark_export[(schema, name)]))
         only_duck = sorted(f"{s}.{n}" for s, n in duck - spark)
         only_spark = sorted(f"{s}.{n}" for s, n in spark - duck)
         return diffs, only_duck, only_spark

@@ -118,12 +118,12 @@ def load_folder_spark(
         files: list[tuple] = []
         for plan in plans:
             if plan.source_sql is None and not plan.table.segment_event_table:
-                files.append((plan, None))
+                files.append((plan, None, 0))
                 continue
             path = handover / f"{plan.table.name}.parquet"
             select = _portable_select(con, plan.select_sql)
-            con.execute(f"copy ({select}) to '{str(path).replace(chr(39), chr(39) * 2)}' (format parquet)")
-            files.append((plan, path))
+            copied = con.execute(f"copy ({select}) to '{str(path).replace(chr(39), chr(39) * 2)}' (format parquet)")
+            files.append((plan, path, copied.fetchone()[0]))
     finally:
         con.close()
 
@@ -132,14 +132,13 @@ def load_folder_spark(
     results: list[TableResult] = []
     try:
         spark.sql(f"create database if not exists {schema}")
-        for plan, path in files:
+        for plan, path, rows in files:
             name = plan.table.name
             if path is None:
                 results.append(TableResult(name, "skipped", 0))
                 continue
             frame = spark.read.parquet(str(path.resolve()))
             frame.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{name}")
-            rows = spark.table(f"{schema}.{name}").count()
             action = "loaded" if plan.source_sql is not None else "created_empty"
             results.append(TableResult(name, action, rows, plan.source_sql))
             progress(f"{action:>8} {schema}.{name}: {rows:,} rows (spark)")
