@@ -32,25 +32,25 @@ group_traits as (
 ),
 
 {% if var('using_product_db') %}
-product_workspaces as (
+    product_workspaces as (
 
-    select
-        workspace_id,
-        workspace_name,
-        owner_user_id,
-        created_at
-    from {{ ref('stg_product__workspaces') }}
+        select
+            workspace_id,
+            workspace_name,
+            owner_user_id,
+            created_at
+        from {{ ref('stg_product__workspaces') }}
 
-),
+    ),
 
-product_owners as (
+    product_owners as (
 
-    select
-        user_id,
-        email_domain
-    from {{ ref('stg_product__users') }}
+        select
+            user_id,
+            email_domain
+        from {{ ref('stg_product__users') }}
 
-),
+    ),
 
 {% endif %}
 workspaces as (
@@ -65,38 +65,38 @@ workspaces as (
         group_traits.website
     from group_traits
     {%- if var('using_product_db') %}
-    where group_traits.workspace_id not in (select product_workspaces.workspace_id from product_workspaces)
-    union all
-    select
-        product_workspaces.workspace_id,
-        product_workspaces.workspace_name,
-        product_owners.email_domain as owner_email_domain,
-        product_workspaces.created_at,
-        group_traits.industry,
-        group_traits.employees,
-        group_traits.website
-    from product_workspaces
-    left join product_owners on product_workspaces.owner_user_id = product_owners.user_id
-    left join group_traits on product_workspaces.workspace_id = group_traits.workspace_id
+        where group_traits.workspace_id not in (select product_workspaces.workspace_id from product_workspaces)
+        union all
+        select
+            product_workspaces.workspace_id,
+            product_workspaces.workspace_name,
+            product_owners.email_domain as owner_email_domain,
+            product_workspaces.created_at,
+            group_traits.industry,
+            group_traits.employees,
+            group_traits.website
+        from product_workspaces
+        left join product_owners on product_workspaces.owner_user_id = product_owners.user_id
+        left join group_traits on product_workspaces.workspace_id = group_traits.workspace_id
     {%- endif %}
 
 ),
 
 {% if var('using_crm') %}
-crm_accounts as (
+    crm_accounts as (
 
-    select
-        account_id as crm_account_id,
-        workspace_id,
-        account_name,
-        website,
-        industry,
-        number_of_employees,
-        created_at
-    from {{ ref('stg_crm__accounts') }}
-    where not is_deleted
+        select
+            account_id as crm_account_id,
+            workspace_id,
+            account_name,
+            website,
+            industry,
+            number_of_employees,
+            created_at
+        from {{ ref('stg_crm__accounts') }}
+        where not is_deleted
 
-),
+    ),
 
 {% endif %}
 joined as (
@@ -105,11 +105,11 @@ joined as (
         coalesce(workspaces.workspace_id, {{ 'crm_accounts.workspace_id' if var('using_crm') else 'null' }})
             as workspace_id,
         {%- if var('using_crm') %}
-        crm_accounts.crm_account_id,
-        coalesce(crm_accounts.account_name, workspaces.workspace_name) as account_name,
-        coalesce(crm_accounts.website, workspaces.website) as website,
-        coalesce(crm_accounts.industry, workspaces.industry) as industry,
-        coalesce(crm_accounts.number_of_employees, workspaces.employees) as employees,
+            crm_accounts.crm_account_id,
+            coalesce(crm_accounts.account_name, workspaces.workspace_name) as account_name,
+            coalesce(crm_accounts.website, workspaces.website) as website,
+            coalesce(crm_accounts.industry, workspaces.industry) as industry,
+            coalesce(crm_accounts.number_of_employees, workspaces.employees) as employees,
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as crm_account_id,
         workspaces.workspace_name as account_name,
@@ -122,7 +122,7 @@ joined as (
         workspaces.created_at as workspace_created_at
     from workspaces
     {%- if var('using_crm') %}
-full outer join crm_accounts on workspaces.workspace_id = crm_accounts.workspace_id
+    full outer join crm_accounts on workspaces.workspace_id = crm_accounts.workspace_id
     {%- endif %}
 
 ),

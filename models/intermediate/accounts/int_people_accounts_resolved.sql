@@ -41,59 +41,59 @@ segment_group as (
 ),
 
 {% if var('using_product_db') %}
-workspace_membership as (
+    workspace_membership as (
 
-    select
-        user_id,
-        workspace_id,
-        1 as observations,
-        coalesce(removed_at, updated_at, created_at) as last_seen_at
-    from {{ ref('stg_product__workspace_users') }}
-    where not is_removed
+        select
+            user_id,
+            workspace_id,
+            1 as observations,
+            coalesce(removed_at, updated_at, created_at) as last_seen_at
+        from {{ ref('stg_product__workspace_users') }}
+        where not is_removed
 
-),
+    ),
 
 {% endif %}
 {% if var('using_crm') %}
-crm_contact as (
+    crm_contact as (
 
-    select
-        contact_id,
-        account_id as crm_account_id,
-        1 as observations,
-        modified_at as last_seen_at
-    from {{ ref('stg_crm__contacts') }}
-    where account_id is not null and not is_deleted
+        select
+            contact_id,
+            account_id as crm_account_id,
+            1 as observations,
+            modified_at as last_seen_at
+        from {{ ref('stg_crm__contacts') }}
+        where account_id is not null and not is_deleted
 
-),
+    ),
 
-crm_lead_conversion as (
+    crm_lead_conversion as (
 
-    select
-        lead_id,
-        converted_account_id as crm_account_id,
-        1 as observations,
-        modified_at as last_seen_at
-    from {{ ref('stg_crm__leads') }}
-    where converted_account_id is not null and not is_deleted
+        select
+            lead_id,
+            converted_account_id as crm_account_id,
+            1 as observations,
+            modified_at as last_seen_at
+        from {{ ref('stg_crm__leads') }}
+        where converted_account_id is not null and not is_deleted
 
-),
+    ),
 
 {% endif %}
 {% if var('using_support') %}
-support_organization as (
+    support_organization as (
 
-    select
-        support_users.support_user_id,
-        organizations.workspace_id,
-        1 as observations,
-        support_users.updated_at as last_seen_at
-    from {{ ref('stg_support__users') }} as support_users
-    inner join {{ ref('stg_support__organizations') }} as organizations
-        on support_users.organization_id = organizations.organization_id
-    where organizations.workspace_id is not null
+        select
+            support_users.support_user_id,
+            organizations.workspace_id,
+            1 as observations,
+            support_users.updated_at as last_seen_at
+        from {{ ref('stg_support__users') }} as support_users
+        inner join {{ ref('stg_support__organizations') }} as organizations
+            on support_users.organization_id = organizations.organization_id
+        where organizations.workspace_id is not null
 
-),
+    ),
 
 {% endif %}
 free_email_domains as (
@@ -125,55 +125,55 @@ evidence as (
         on identities.identifier_type = 'user_id' and segment_group.user_id = identities.identifier_value
     inner join accounts on segment_group.workspace_id = accounts.workspace_id
     {%- if var('using_product_db') %}
-    union all
-    select
-        identities.person_id,
-        accounts.account_id,
-        'workspace_membership' as evidence_kind,
-        workspace_membership.observations,
-        workspace_membership.last_seen_at
-    from workspace_membership
-    inner join identities
-        on identities.identifier_type = 'user_id' and workspace_membership.user_id = identities.identifier_value
-    inner join accounts on workspace_membership.workspace_id = accounts.workspace_id
+        union all
+        select
+            identities.person_id,
+            accounts.account_id,
+            'workspace_membership' as evidence_kind,
+            workspace_membership.observations,
+            workspace_membership.last_seen_at
+        from workspace_membership
+        inner join identities
+            on identities.identifier_type = 'user_id' and workspace_membership.user_id = identities.identifier_value
+        inner join accounts on workspace_membership.workspace_id = accounts.workspace_id
     {%- endif %}
     {%- if var('using_crm') %}
-    union all
-    select
-        identities.person_id,
-        accounts.account_id,
-        'crm_contact' as evidence_kind,
-        crm_contact.observations,
-        crm_contact.last_seen_at
-    from crm_contact
-    inner join identities
-        on identities.identifier_type = 'crm_contact_id' and crm_contact.contact_id = identities.identifier_value
-    inner join accounts on crm_contact.crm_account_id = accounts.crm_account_id
-    union all
-    select
-        identities.person_id,
-        accounts.account_id,
-        'crm_lead_conversion' as evidence_kind,
-        crm_lead_conversion.observations,
-        crm_lead_conversion.last_seen_at
-    from crm_lead_conversion
-    inner join identities
-        on identities.identifier_type = 'crm_lead_id' and crm_lead_conversion.lead_id = identities.identifier_value
-    inner join accounts on crm_lead_conversion.crm_account_id = accounts.crm_account_id
+        union all
+        select
+            identities.person_id,
+            accounts.account_id,
+            'crm_contact' as evidence_kind,
+            crm_contact.observations,
+            crm_contact.last_seen_at
+        from crm_contact
+        inner join identities
+            on identities.identifier_type = 'crm_contact_id' and crm_contact.contact_id = identities.identifier_value
+        inner join accounts on crm_contact.crm_account_id = accounts.crm_account_id
+        union all
+        select
+            identities.person_id,
+            accounts.account_id,
+            'crm_lead_conversion' as evidence_kind,
+            crm_lead_conversion.observations,
+            crm_lead_conversion.last_seen_at
+        from crm_lead_conversion
+        inner join identities
+            on identities.identifier_type = 'crm_lead_id' and crm_lead_conversion.lead_id = identities.identifier_value
+        inner join accounts on crm_lead_conversion.crm_account_id = accounts.crm_account_id
     {%- endif %}
     {%- if var('using_support') %}
-    union all
-    select
-        identities.person_id,
-        accounts.account_id,
-        'support_organization' as evidence_kind,
-        support_organization.observations,
-        support_organization.last_seen_at
-    from support_organization
-    inner join identities
-        on identities.identifier_type = 'support_user_id'
-            and cast(support_organization.support_user_id as {{ dbt.type_string() }}) = identities.identifier_value
-    inner join accounts on support_organization.workspace_id = accounts.workspace_id
+        union all
+        select
+            identities.person_id,
+            accounts.account_id,
+            'support_organization' as evidence_kind,
+            support_organization.observations,
+            support_organization.last_seen_at
+        from support_organization
+        inner join identities
+            on identities.identifier_type = 'support_user_id'
+                and cast(support_organization.support_user_id as {{ dbt.type_string() }}) = identities.identifier_value
+        inner join accounts on support_organization.workspace_id = accounts.workspace_id
     {%- endif %}
     union all
     select
@@ -197,7 +197,7 @@ scored as (
         evidence_kind,
         case evidence_kind
             {%- for kind in priority %}
-            when '{{ kind }}' then {{ loop.index0 }}
+                when '{{ kind }}' then {{ loop.index0 }}
             {%- endfor %}
         end as evidence_rank,
         sum(observations) as observations,

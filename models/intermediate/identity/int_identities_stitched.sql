@@ -100,24 +100,24 @@ state_0 as (
 
 ),
 {% for i in range(1, iterations + 1) %}
-state_{{ i }} as (
+    state_{{ i }} as (
 
-    select
-        listeners.listener_key as node_key,
-        min(
-            case
-                when listeners.is_self or substr(heard.state, 1, 1) = '1' then heard.state
-                else '0'
-                    || lpad(cast(cast(substr(heard.state, 2, 3) as integer) + 1 as {{ string }}), 3, '0')
-                    || substr(heard.state, 5)
-            end
-        ) as state
-    from listeners
-    inner join state_{{ i - 1 }} as heard
-        on listeners.speaker_key = heard.node_key
-    group by listeners.listener_key
+        select
+            listeners.listener_key as node_key,
+            min(
+                case
+                    when listeners.is_self or substr(heard.state, 1, 1) = '1' then heard.state
+                    else '0'
+                        || lpad(cast(cast(substr(heard.state, 2, 3) as integer) + 1 as {{ string }}), 3, '0')
+                        || substr(heard.state, 5)
+                end
+            ) as state
+        from listeners
+        inner join state_{{ i - 1 }} as heard
+            on listeners.speaker_key = heard.node_key
+        group by listeners.listener_key
 
-),
+    ),
 {% endfor %}
 final as (
 

@@ -5,7 +5,7 @@
 {%- set left_priority = gtm_warehouse.identifier_priority('left_type') -%}
 {%- set right_priority = gtm_warehouse.identifier_priority('right_type') -%}
 {%- set left_first -%}
-({{ left_priority }} < {{ right_priority }} or ({{ left_priority }} = {{ right_priority }} and left_value <= right_value))
+    ({{ left_priority }} < {{ right_priority }} or ({{ left_priority }} = {{ right_priority }} and left_value <= right_value))
 {%- endset -%}
 
 with

@@ -36,59 +36,59 @@
 ] -%}
 {%- set record_pairs = [] -%}
 {%- for model, enabled, left_type, left_column, right_type, right_column, seen_at in all_record_pairs if enabled -%}
-{%- do record_pairs.append([model, left_type, left_column, right_type, right_column, seen_at]) -%}
+    {%- do record_pairs.append([model, left_type, left_column, right_type, right_column, seen_at]) -%}
 {%- endfor -%}
 
 with
 
 {%- set ctes = [] %}
 {% for model, left, right in event_pairs %}
-{%- do ctes.append(model ~ '__' ~ left ~ '__' ~ right) %}
-{{ model }}__{{ left }}__{{ right }} as (
+    {%- do ctes.append(model ~ '__' ~ left ~ '__' ~ right) %}
+    {{ model }}__{{ left }}__{{ right }} as (
 
-    select
-        '{{ left }}' as left_type,
-        {{ left }} as left_value,
-        '{{ right }}' as right_type,
-        {{ right }} as right_value,
-        '{{ model }}' as evidence_source,
-        min(event_at) as first_seen_at,
-        max(event_at) as last_seen_at,
-        count(*) as observations
-    from {{ ref(model) }}
-    where {{ left }} is not null and {{ right }} is not null
-    group by {{ left }}, {{ right }}
+        select
+            '{{ left }}' as left_type,
+            {{ left }} as left_value,
+            '{{ right }}' as right_type,
+            {{ right }} as right_value,
+            '{{ model }}' as evidence_source,
+            min(event_at) as first_seen_at,
+            max(event_at) as last_seen_at,
+            count(*) as observations
+        from {{ ref(model) }}
+        where {{ left }} is not null and {{ right }} is not null
+        group by {{ left }}, {{ right }}
 
-),
+    ),
 
 {% endfor %}
 {%- for model, left_type, left_column, right_type, right_column, seen_at in record_pairs %}
-{%- do ctes.append(model ~ '__' ~ left_type ~ '__' ~ right_type) %}
-{{ model }}__{{ left_type }}__{{ right_type }} as (
+    {%- do ctes.append(model ~ '__' ~ left_type ~ '__' ~ right_type) %}
+    {{ model }}__{{ left_type }}__{{ right_type }} as (
 
-    select
-        '{{ left_type }}' as left_type,
-        cast({{ left_column }} as {{ dbt.type_string() }}) as left_value,
-        '{{ right_type }}' as right_type,
-        cast({{ right_column }} as {{ dbt.type_string() }}) as right_value,
-        '{{ model }}' as evidence_source,
-        min({{ seen_at }}) as first_seen_at,
-        max({{ seen_at }}) as last_seen_at,
-        count(*) as observations
-    from {{ ref(model) }}
-    where {{ left_column }} is not null and {{ right_column }} is not null
-    group by {{ left_column }}, {{ right_column }}
+        select
+            '{{ left_type }}' as left_type,
+            cast({{ left_column }} as {{ dbt.type_string() }}) as left_value,
+            '{{ right_type }}' as right_type,
+            cast({{ right_column }} as {{ dbt.type_string() }}) as right_value,
+            '{{ model }}' as evidence_source,
+            min({{ seen_at }}) as first_seen_at,
+            max({{ seen_at }}) as last_seen_at,
+            count(*) as observations
+        from {{ ref(model) }}
+        where {{ left_column }} is not null and {{ right_column }} is not null
+        group by {{ left_column }}, {{ right_column }}
 
-),
+    ),
 
 {% endfor %}
 unioned as (
     {%- for cte in ctes %}
 
-    select * from {{ cte }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ cte }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

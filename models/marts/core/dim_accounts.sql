@@ -27,33 +27,33 @@ people as (
 ),
 
 {% if var('using_product_db') %}
-plan_periods as (
+    plan_periods as (
 
-    select
-        account_id,
-        plan_tier,
-        is_paid,
-        mrr_amount,
-        valid_from,
-        valid_to,
-        is_current
-    from {{ ref('dim_account_plan_periods') }}
+        select
+            account_id,
+            plan_tier,
+            is_paid,
+            mrr_amount,
+            valid_from,
+            valid_to,
+            is_current
+        from {{ ref('dim_account_plan_periods') }}
 
-),
+    ),
 
-plan_summary as (
+    plan_summary as (
 
-    select
-        account_id,
-        max(case when is_current then plan_tier end) as current_plan_tier,
-        max(case when is_current then mrr_amount end) as current_mrr_amount,
-        min(case when is_paid then valid_from end) as first_paid_at,
-        max(case when is_paid and is_current then 1 else 0 end) = 1 as is_paying,
-        max(case when is_paid then coalesce(valid_to, valid_from) end) as last_paid_period_end_at
-    from plan_periods
-    group by account_id
+        select
+            account_id,
+            max(case when is_current then plan_tier end) as current_plan_tier,
+            max(case when is_current then mrr_amount end) as current_mrr_amount,
+            min(case when is_paid then valid_from end) as first_paid_at,
+            max(case when is_paid and is_current then 1 else 0 end) = 1 as is_paying,
+            max(case when is_paid then coalesce(valid_to, valid_from) end) as last_paid_period_end_at
+        from plan_periods
+        group by account_id
 
-),
+    ),
 {% else %}
 -- without the product database there is no plan history: one empty row shape to join
 plan_summary as (

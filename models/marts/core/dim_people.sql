@@ -152,22 +152,22 @@ trait_rows as (
 
 {%- for trait in ['roles', 'job_title', 'company_name', 'full_name'] %}
 
-latest_{{ trait }} as (
+    latest_{{ trait }} as (
 
-    select
-        person_id,
-        {{ trait }}
-    from (
         select
             person_id,
-            {{ trait }},
-            row_number() over (partition by person_id order by event_at desc, {{ trait }} asc) as recency
-        from trait_rows
-        where {{ trait }} is not null
-    ) as ranked
-    where recency = 1
+            {{ trait }}
+        from (
+            select
+                person_id,
+                {{ trait }},
+                row_number() over (partition by person_id order by event_at desc, {{ trait }} asc) as recency
+            from trait_rows
+            where {{ trait }} is not null
+        ) as ranked
+        where recency = 1
 
-),
+    ),
 {%- endfor %}
 
 personas as (

@@ -112,37 +112,37 @@ identified as (
 ),
 
 {% if is_incremental() %}
-reprocess_window as (
+    reprocess_window as (
 
-    select
-        {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
-            "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
-    from {{ this }}
+        select
+            {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
+                "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
+        from {{ this }}
 
-),
+    ),
 
-affected_devices as (
+    affected_devices as (
 
-    select distinct events.anonymous_id
-    from events
-    cross join reprocess_window
-    where
-        events.loaded_at >= reprocess_window.reprocess_from
-        and events.anonymous_id is not null
+        select distinct events.anonymous_id
+        from events
+        cross join reprocess_window
+        where
+            events.loaded_at >= reprocess_window.reprocess_from
+            and events.anonymous_id is not null
 
-),
+    ),
 
-restitched as (
+    restitched as (
 
-    select built.message_id
-    from {{ this }} as built
-    inner join identified on built.message_id = identified.message_id
-    left join people_accounts on identified.person_id = people_accounts.person_id
-    where
-        built.person_id != identified.person_id
-        or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
+        select built.message_id
+        from {{ this }} as built
+        inner join identified on built.message_id = identified.message_id
+        left join people_accounts on identified.person_id = people_accounts.person_id
+        where
+            built.person_id != identified.person_id
+            or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
 
-),
+    ),
 {% endif %}
 
 scoped as (
@@ -150,10 +150,10 @@ scoped as (
     select identified.*
     from identified
     {%- if is_incremental() %}
-    where
-        identified.loaded_at >= (select reprocess_window.reprocess_from from reprocess_window)
-        or identified.anonymous_id in (select affected_devices.anonymous_id from affected_devices)
-        or identified.message_id in (select restitched.message_id from restitched)
+        where
+            identified.loaded_at >= (select reprocess_window.reprocess_from from reprocess_window)
+            or identified.anonymous_id in (select affected_devices.anonymous_id from affected_devices)
+            or identified.message_id in (select restitched.message_id from restitched)
     {%- endif %}
 
 ),

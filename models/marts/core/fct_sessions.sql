@@ -92,30 +92,30 @@ with_account as (
 ),
 
 {% if is_incremental() %}
-reprocess_window as (
+    reprocess_window as (
 
-    select
-        {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
-            "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
-    from {{ this }}
+        select
+            {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),
+                "coalesce(max(loaded_at), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") }} as reprocess_from
+        from {{ this }}
 
-),
+    ),
 
-affected_devices as (
+    affected_devices as (
 
-    select with_account.anonymous_id
-    from with_account
-    cross join reprocess_window
-    where with_account.last_loaded_at >= reprocess_window.reprocess_from
-    union
-    select built.anonymous_id
-    from {{ this }} as built
-    inner join with_account on built.session_id = with_account.session_id
-    where
-        built.person_id != with_account.person_id
-        or coalesce(built.account_id, '') != coalesce(with_account.account_id, '')
+        select with_account.anonymous_id
+        from with_account
+        cross join reprocess_window
+        where with_account.last_loaded_at >= reprocess_window.reprocess_from
+        union
+        select built.anonymous_id
+        from {{ this }} as built
+        inner join with_account on built.session_id = with_account.session_id
+        where
+            built.person_id != with_account.person_id
+            or coalesce(built.account_id, '') != coalesce(with_account.account_id, '')
 
-),
+    ),
 {% endif %}
 
 scoped as (
@@ -123,7 +123,7 @@ scoped as (
     select *
     from with_account
     {%- if is_incremental() %}
-    where anonymous_id in (select affected_devices.anonymous_id from affected_devices)
+        where anonymous_id in (select affected_devices.anonymous_id from affected_devices)
     {%- endif %}
 
 ),
