@@ -48,54 +48,34 @@ scoped as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by session_id
-            order by case when event_type = 'page' then 0 else 1 end, event_at, message_id
-        ) as landing_rank,
-        row_number() over (
-            partition by session_id
-            order by case when user_id is null then 1 else 0 end, event_at, message_id
-        ) as user_id_rank,
-        row_number() over (
-            partition by session_id
-            order by case when user_agent is null then 1 else 0 end, event_at, message_id
-        ) as user_agent_rank
-    from scoped
-
-),
-
 aggregated as (
 
+    -- one pass: the first event's fields by session_event_number (a total order within the session)
     select
         session_id,
         anonymous_id,
-        max(case when user_id_rank = 1 then user_id end) as user_id,
+        {{ gtm_warehouse.first_by('user_id', 'session_event_number') }} as user_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
-        max(case when landing_rank = 1 then page_url end) as landing_page_url,
-        max(case when landing_rank = 1 then page_path end) as landing_page_path,
-        max(case when landing_rank = 1 then page_title end) as landing_page_title,
-        max(case when session_event_number = 1 then page_referrer end) as page_referrer,
-        max(case when session_event_number = 1 then referrer_host end) as referrer_host,
-        max(case when session_event_number = 1 then utm_source end) as utm_source,
-        max(case when session_event_number = 1 then utm_medium end) as utm_medium,
-        max(case when session_event_number = 1 then utm_campaign end) as utm_campaign,
-        max(case when session_event_number = 1 then utm_term end) as utm_term,
-        max(case when session_event_number = 1 then utm_content end) as utm_content,
-        max(case when session_event_number = 1 then gclid end) as gclid,
-        max(case when session_event_number = 1 then fbclid end) as fbclid,
-        max(case when session_event_number = 1 then li_fat_id end) as li_fat_id,
-        max(case when session_event_number = 1 then msclkid end) as msclkid,
-        max(case when user_agent_rank = 1 then user_agent end) as user_agent,
+        {{ gtm_warehouse.first_by('page_url', 'landing_order') }} as landing_page_url,
+        {{ gtm_warehouse.first_by('page_path', 'landing_order') }} as landing_page_path,
+        {{ gtm_warehouse.first_by('page_title', 'landing_order') }} as landing_page_title,
+        {%- for column in ['page_referrer', 'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign',
+            'utm_term', 'utm_content', 'gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
+        max(case when session_event_number = 1 then {{ column }} end) as {{ column }},
+        {%- endfor %}
+        {{ gtm_warehouse.first_by('user_agent', 'session_event_number') }} as user_agent,
         sum(case when event_type = 'page' then 1 else 0 end) as page_count,
         sum(case when event_type = 'track' then 1 else 0 end) as track_count,
         count(*) as event_count,
         max(loaded_at) as last_loaded_at
-    from ranked
+    from (
+        select
+            *,
+            -- landing page: the first page event, else the first event
+            case when event_type = 'page' then 0 else 1000000000 end + session_event_number as landing_order
+        from scoped
+    ) as ordered
     group by session_id, anonymous_id
 
 ),

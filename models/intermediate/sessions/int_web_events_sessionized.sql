@@ -31,10 +31,13 @@ scoped as (
 
 ),
 
+-- the session rules need only a few narrow columns: every window below sorts these, not the wide event
 keyed as (
 
     select
-        *,
+        message_id,
+        anonymous_id,
+        event_at,
         case
             when coalesce(utm_source, utm_medium, utm_campaign, gclid, fbclid, li_fat_id, msclkid) is not null
                 then {{ dbt.concat([
@@ -127,7 +130,11 @@ session_numbers as (
 session_firsts as (
 
     select
-        *,
+        message_id,
+        anonymous_id,
+        device_session_number,
+        is_session_start,
+        campaign_key,
         first_value(message_id) over (
             partition by anonymous_id, device_session_number order by {{ event_order }}
             rows between unbounded preceding and current row
@@ -142,34 +149,36 @@ session_firsts as (
 final as (
 
     select
-        message_id,
-        {{ dbt.hash(dbt.concat(['anonymous_id', "'|'", 'session_first_message_id'])) }} as session_id,
-        anonymous_id,
-        user_id,
-        event_type,
-        event_name,
-        device_session_number,
-        session_event_number,
-        is_session_start,
-        campaign_key,
-        page_url,
-        page_path,
-        page_title,
-        page_referrer,
-        referrer_host,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_term,
-        utm_content,
-        gclid,
-        fbclid,
-        li_fat_id,
-        msclkid,
-        user_agent,
-        event_at,
-        loaded_at
-    from session_firsts
+        scoped.message_id,
+        {{ dbt.hash(dbt.concat(['scoped.anonymous_id', "'|'", 'session_firsts.session_first_message_id'])) }}
+            as session_id,
+        scoped.anonymous_id,
+        scoped.user_id,
+        scoped.event_type,
+        scoped.event_name,
+        session_firsts.device_session_number,
+        session_firsts.session_event_number,
+        session_firsts.is_session_start,
+        session_firsts.campaign_key,
+        scoped.page_url,
+        scoped.page_path,
+        scoped.page_title,
+        scoped.page_referrer,
+        scoped.referrer_host,
+        scoped.utm_source,
+        scoped.utm_medium,
+        scoped.utm_campaign,
+        scoped.utm_term,
+        scoped.utm_content,
+        scoped.gclid,
+        scoped.fbclid,
+        scoped.li_fat_id,
+        scoped.msclkid,
+        scoped.user_agent,
+        scoped.event_at,
+        scoped.loaded_at
+    from scoped
+    inner join session_firsts on scoped.message_id = session_firsts.message_id
 
 )
 
