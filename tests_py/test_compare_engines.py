@@ -10,9 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import ALL_SOURCES_OFF, BIN, FIXTURES, PROJECT_DIR, run_script
+from conftest import ALL_SOURCES_OFF, FIXTURES, PROJECT_DIR, run_script
+
+BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.spark
 
