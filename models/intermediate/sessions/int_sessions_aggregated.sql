@@ -48,6 +48,11 @@ scoped as (
 
 ),
 
+{%- set first_event_columns = [
+    'page_referrer', 'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign',
+    'utm_term', 'utm_content', 'gclid', 'fbclid', 'li_fat_id', 'msclkid',
+] %}
+
 aggregated as (
 
     -- one pass: the first event's fields by session_event_number (a total order within the session)
@@ -60,9 +65,8 @@ aggregated as (
         {{ gtm_warehouse.first_by('page_url', 'landing_order') }} as landing_page_url,
         {{ gtm_warehouse.first_by('page_path', 'landing_order') }} as landing_page_path,
         {{ gtm_warehouse.first_by('page_title', 'landing_order') }} as landing_page_title,
-        {%- for column in ['page_referrer', 'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign',
-            'utm_term', 'utm_content', 'gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
-        max(case when session_event_number = 1 then {{ column }} end) as {{ column }},
+        {%- for column in first_event_columns %}
+            max(case when session_event_number = 1 then {{ column }} end) as {{ column }},
         {%- endfor %}
         {{ gtm_warehouse.first_by('user_agent', 'session_event_number') }} as user_agent,
         sum(case when event_type = 'page' then 1 else 0 end) as page_count,
