@@ -42,6 +42,14 @@
 {%- endmacro %}
 
 
+{#- Value of one parameter of a query string (the part of a URL after `?`, without `#...`),
+    percent-decoded; NULL when absent or empty. Cheaper than get_url_parameter when several
+    parameters are read from one URL: cut the query string out once, then look each one up. -#}
+{% macro get_query_parameter(query, parameter) -%}
+    {{ gtm_warehouse.url_decode(gtm_warehouse.regexp_extract_group(query, "(^|&)" ~ parameter ~ "=([^&]*)", 2)) }}
+{%- endmacro %}
+
+
 {#- Host of a URL, lower-cased, without a leading `www.`. -#}
 {% macro url_host(url) -%}
     {{ gtm_warehouse.regexp_extract_group(

@@ -30,6 +30,7 @@
     )
 {%- endset -%}
 {%- set tolerance = var('gtm__future_timestamp_tolerance_minutes') -%}
+{%- set page_url = "coalesce(" ~ gtm_warehouse.blank_to_null('url') ~ ", " ~ gtm_warehouse.blank_to_null('context_page_url') ~ ")" if own_page_columns else gtm_warehouse.blank_to_null('context_page_url') -%}
 
 with
 
@@ -64,6 +65,10 @@ scoped as (
 
     select
         source.*,
+        {%- if web_context %}
+        -- the query string, cut out once: every UTM parameter and click id is looked up in it
+        {{ gtm_warehouse.regexp_extract_group(page_url, '[?]([^#]*)') }} as _page_query,
+        {%- endif %}
         {{ record_key }} as _dq_key
     from source
     {% if is_incremental() %}
@@ -81,7 +86,6 @@ cleaned as (
         {{ gtm_warehouse.clean_identifier('user_id') }} as user_id,
         {{ columns }}
         {%- if web_context %}
-        {%- set page_url = "coalesce(" ~ gtm_warehouse.blank_to_null('url') ~ ", " ~ gtm_warehouse.blank_to_null('context_page_url') ~ ")" if own_page_columns else gtm_warehouse.blank_to_null('context_page_url') %}
         {{ gtm_warehouse.blank_to_null('context_ip') }} as ip,
         {{ gtm_warehouse.clean_text('context_user_agent') }} as user_agent,
         {{ gtm_warehouse.blank_to_null('context_library_name') }} as library_name,
@@ -98,13 +102,13 @@ cleaned as (
         {%- for field in ['source', 'medium', 'campaign', 'term', 'content'] %}
         lower(coalesce(
             {{ gtm_warehouse.blank_to_null('context_campaign_' ~ ('name' if field == 'campaign' else field)) }},
-            {{ gtm_warehouse.get_url_parameter(page_url, 'utm_' ~ field) }}
+            {{ gtm_warehouse.get_query_parameter('_page_query', 'utm_' ~ field) }}
         )) as utm_{{ field }},
         {%- endfor %}
         {%- set referrer = "coalesce(" ~ gtm_warehouse.blank_to_null('referrer') ~ ", context_page_referrer)" if own_page_columns else "context_page_referrer" %}
         {{ gtm_warehouse.url_host(referrer) }} as referrer_host,
         {%- for click_id in ['gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
-        {{ gtm_warehouse.get_url_parameter(page_url, click_id) }} as {{ click_id }},
+        {{ gtm_warehouse.get_query_parameter('_page_query', click_id) }} as {{ click_id }},
         {%- endfor %}
         {%- endif %}
         {{ gtm_warehouse.try_cast_timestamp(adapter.quote('timestamp')) }} as client_timestamp,
