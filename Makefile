@@ -43,12 +43,14 @@ load: setup ## Load $(DEMO_DIR)/raw into schema raw of $(DUCKDB_PATH)
 	$(PY) scripts/load_raw.py --from $(DEMO_DIR)/raw --database $(DUCKDB_PATH)
 
 build: setup ## dbt build (models, data tests, unit tests)
+	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(DBT) build
 
 freshness: setup ## dbt source freshness on the loaded data
 	$(DBT) source freshness
 
 lint: setup ## sqlfluff lint of models, macros-generated SQL and singular tests
+	@mkdir -p $(dir $(DUCKDB_PATH))  # the dbt templater opens the warehouse file
 	$(VENV)/bin/sqlfluff lint models tests/singular analyses
 
 pytest: setup ## pytest (generator, loader, warehouse built from generated data vs ground truth)
