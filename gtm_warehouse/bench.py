@@ -244,7 +244,7 @@ def bin_path(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def dbt_env(cfg: BenchConfig, database: Path, temp_dir: Path) -> dict[str, str]:
+def dbt_env(cfg: BenchConfig, database: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DUCKDB_PATH": str(database),
@@ -252,7 +252,6 @@ def dbt_env(cfg: BenchConfig, database: Path, temp_dir: Path) -> dict[str, str]:
         "DUCKDB_MEMORY_LIMIT": cfg.memory_limit,
         "DUCKDB_THREADS": str(cfg.duckdb_threads),
         "DBT_THREADS": str(cfg.dbt_threads),
-        "DUCKDB_TEMP_DIRECTORY": str(temp_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
@@ -344,7 +343,7 @@ def step_dbt(cfg: BenchConfig, work: Path, database: Path, name: str, args: list
              log: Callable[[str], None], fail_on_test_failures: bool = False) -> dict[str, Any]:
     """One dbt invocation, timed and memory-sampled; its run_results.json kept as <work>/<name>.json."""
     log(f"{name}: dbt {' '.join(args)}")
-    temp_dir = work / "duckdb_tmp"
+    temp_dir = Path(f"{database}.tmp")  # where DuckDB spills by default (profiles.yml sets no temp_directory)
     target, logs = work / "target", work / "logs" / "dbt"
     select = (["--select", cfg.dbt_select] if cfg.dbt_select else []) + (
         ["--exclude", cfg.dbt_exclude] if cfg.dbt_exclude else [])
@@ -352,7 +351,7 @@ def step_dbt(cfg: BenchConfig, work: Path, database: Path, name: str, args: list
            "--target-path", str(target), "--log-path", str(logs)]
     run_results = target / "run_results.json"
     run_results.unlink(missing_ok=True)
-    step = run_measured(cmd, work / "logs" / f"{name}.log", env=dbt_env(cfg, database, temp_dir),
+    step = run_measured(cmd, work / "logs" / f"{name}.log", env=dbt_env(cfg, database),
                         interval=cfg.sample_interval, spill_dir=temp_dir)
     results = json.loads(run_results.read_text()) if run_results.exists() else None
     if results is not None:
@@ -435,7 +434,7 @@ def step_export(cfg: BenchConfig, work: Path, database: Path, log: Callable[[str
         return {"seconds": None, "peak_rss_bytes": None,
                 "note": "no exports yet: `make export` does not exist; this step times it once it does"}
     log("export: make export")
-    env = dbt_env(cfg, database, work / "duckdb_tmp")
+    env = dbt_env(cfg, database)
     env["EXPORT_DIR"] = str(work / "exports")
     step = run_measured(["make", "--no-print-directory", "export", f"DUCKDB_PATH={database}"],
                         work / "logs" / "export.log", env=env, interval=cfg.sample_interval)
@@ -537,7 +536,7 @@ def run_benchmark(cfg: BenchConfig, log: Callable[[str], None] = print) -> dict[
     work.mkdir(parents=True, exist_ok=True)
     database = work / "gtm.duckdb"
     temp_dir = work / "duckdb_tmp"
-    for stale in (database, Path(f"{database}.wal"), temp_dir, work / "target"):
+    for stale in (database, Path(f"{database}.wal"), Path(f"{database}.tmp"), temp_dir, work / "target"):
         if stale.is_dir():
             shutil.rmtree(stale)
         else:
