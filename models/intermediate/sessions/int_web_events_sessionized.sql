@@ -175,7 +175,9 @@ final as (
         scoped.li_fat_id,
         scoped.msclkid,
         scoped.user_agent,
+        scoped.library_name,
         scoped.event_at,
+        scoped.received_at,
         scoped.loaded_at
     from scoped
     inner join session_firsts on scoped.message_id = session_firsts.message_id

@@ -38,7 +38,9 @@ page_events as (
         li_fat_id,
         msclkid,
         user_agent,
+        library_name,
         event_at,
+        received_at,
         loaded_at
     from stg_segment__pages
     where anonymous_id is not null
@@ -68,7 +70,9 @@ track_events as (
         li_fat_id,
         msclkid,
         user_agent,
+        library_name,
         event_at,
+        received_at,
         loaded_at
     from stg_segment__tracks
     where anonymous_id is not null

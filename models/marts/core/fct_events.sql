@@ -16,7 +16,32 @@
 
 with
 
-pages as (
+-- web events (with an anonymous_id) come sessionized; server-side ones belong to no session
+web_events as (
+
+    select
+        message_id,
+        event_type,
+        case when event_type = 'page' then 'page_viewed' else event_name end as event_name,
+        event_at,
+        anonymous_id,
+        user_id,
+        session_id,
+        page_url,
+        page_path,
+        page_title,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        library_name,
+        received_at,
+        loaded_at
+    from {{ ref('int_web_events_sessionized') }}
+
+),
+
+server_pages as (
 
     select
         message_id,
@@ -25,6 +50,7 @@ pages as (
         event_at,
         anonymous_id,
         user_id,
+        cast(null as {{ dbt.type_string() }}) as session_id,
         page_url,
         page_path,
         page_title,
@@ -36,10 +62,11 @@ pages as (
         received_at,
         loaded_at
     from {{ ref('stg_segment__pages') }}
+    where anonymous_id is null
 
 ),
 
-tracks as (
+server_tracks as (
 
     select
         message_id,
@@ -48,6 +75,7 @@ tracks as (
         event_at,
         anonymous_id,
         user_id,
+        cast(null as {{ dbt.type_string() }}) as session_id,
         page_url,
         page_path,
         page_title,
@@ -59,15 +87,7 @@ tracks as (
         received_at,
         loaded_at
     from {{ ref('stg_segment__tracks') }}
-
-),
-
-sessionized as (
-
-    select
-        message_id,
-        session_id
-    from {{ ref('int_web_events_sessionized') }}
+    where anonymous_id is null
 
 ),
 
@@ -92,9 +112,11 @@ people_accounts as (
 
 events as (
 
-    select * from pages
+    select * from web_events
     union all
-    select * from tracks
+    select * from server_pages
+    union all
+    select * from server_tracks
 
 ),
 
@@ -167,7 +189,7 @@ final as (
         scoped.event_at,
         scoped.person_id,
         people_accounts.account_id,
-        sessionized.session_id,
+        scoped.session_id,
         scoped.anonymous_id,
         scoped.user_id,
         scoped.page_url,
@@ -182,7 +204,6 @@ final as (
         scoped.loaded_at,
         scoped.anonymous_id is null as is_server_side
     from scoped
-    left join sessionized on scoped.message_id = sessionized.message_id
     left join people_accounts on scoped.person_id = people_accounts.person_id
 
 )
