@@ -7,12 +7,14 @@
     filter stays a prunable `in` list.
 
     Arguments: events (the CTE or relation read, with anonymous_id and loaded_at), this_loaded_at (the
-    load-time column of the model being built). -#}
-{% macro sessions_scope(events, this_loaded_at='loaded_at') -%}
+    load-time column of the model being built), relation (scanned for the recently loaded devices;
+    pass the upstream relation when `events` is a CTE: DuckDB materializes a CTE that is read twice,
+    every wide row of it). -#}
+{% macro sessions_scope(events, this_loaded_at='loaded_at', relation=none) -%}
 {%- if is_incremental() %}
     where {{ events }}.anonymous_id in (
         select recently_loaded.anonymous_id
-        from {{ events }} as recently_loaded
+        from {{ relation if relation is not none else events }} as recently_loaded
         where recently_loaded.loaded_at >= (
             select
                 {{ dbt.dateadd('hour', -1 * var('gtm__lookback_hours'),

@@ -52,8 +52,9 @@ reprocess_window as (
 
 keys_in_window as (
 
+    -- reads the raw table itself, not the `source` CTE: a CTE read twice is materialized whole
     select distinct {{ record_key }} as record_key
-    from source
+    from {{ source('segment', source_table) }}
     where
         uuid_ts is null
         or {{ gtm_warehouse.try_cast_timestamp('uuid_ts') }} >= (select reprocess_from from reprocess_window)

@@ -43,7 +43,7 @@ scoped as (
 
     select *
     from int_web_events_sessionized{{ gtm_warehouse.sessions_scope(
-        'int_web_events_sessionized', this_loaded_at='last_loaded_at'
+        'int_web_events_sessionized', this_loaded_at='last_loaded_at', relation=ref('int_web_events_sessionized')
     ) }}
 
 ),

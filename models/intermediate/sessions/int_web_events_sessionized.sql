@@ -27,7 +27,9 @@ int_web_events_unioned as (
 scoped as (
 
     select *
-    from int_web_events_unioned{{ gtm_warehouse.sessions_scope('int_web_events_unioned') }}
+    from int_web_events_unioned{{ gtm_warehouse.sessions_scope(
+        'int_web_events_unioned', relation=ref('int_web_events_unioned')
+    ) }}
 
 ),
 

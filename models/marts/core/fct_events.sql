@@ -143,14 +143,13 @@ identified as (
 
     ),
 
+    -- both read upstream tables, not the CTEs above: DuckDB materializes a CTE that is read twice
     affected_devices as (
 
-        select distinct events.anonymous_id
-        from events
+        select distinct recent.anonymous_id
+        from {{ ref('int_web_events_sessionized') }} as recent
         cross join reprocess_window
-        where
-            events.loaded_at >= reprocess_window.reprocess_from
-            and events.anonymous_id is not null
+        where recent.loaded_at >= reprocess_window.reprocess_from
 
     ),
 
@@ -158,10 +157,19 @@ identified as (
 
         select built.message_id
         from {{ this }} as built
-        inner join identified on built.message_id = identified.message_id
-        left join people_accounts on identified.person_id = people_accounts.person_id
+        left join identities as user_identity
+            on user_identity.identifier_type = 'user_id' and built.user_id = user_identity.identifier_value
+        left join identities as device_identity
+            on
+                device_identity.identifier_type = 'anonymous_id'
+                and built.anonymous_id = device_identity.identifier_value
+        left join people_accounts
+            on
+                people_accounts.person_id
+                = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
         where
-            built.person_id != identified.person_id
+            built.person_id
+            != {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
             or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
 
     ),

@@ -101,19 +101,30 @@ with_account as (
 
     ),
 
+    -- both branches read upstream tables, not the CTEs above: DuckDB materializes a CTE read twice
     affected_devices as (
 
-        select with_account.anonymous_id
-        from with_account
+        select recent.anonymous_id
+        from {{ ref('int_sessions_aggregated') }} as recent
         cross join reprocess_window
-        where with_account.last_loaded_at >= reprocess_window.reprocess_from
+        where recent.last_loaded_at >= reprocess_window.reprocess_from
         union
         select built.anonymous_id
         from {{ this }} as built
-        inner join with_account on built.session_id = with_account.session_id
+        left join identities as user_identity
+            on user_identity.identifier_type = 'user_id' and built.user_id = user_identity.identifier_value
+        left join identities as device_identity
+            on
+                device_identity.identifier_type = 'anonymous_id'
+                and built.anonymous_id = device_identity.identifier_value
+        left join people_accounts
+            on
+                people_accounts.person_id
+                = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
         where
-            built.person_id != with_account.person_id
-            or coalesce(built.account_id, '') != coalesce(with_account.account_id, '')
+            built.person_id
+            != {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
+            or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
 
     ),
 {% endif %}
