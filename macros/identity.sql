@@ -40,3 +40,13 @@
         end
     )
 {%- endmacro %}
+
+
+{#- The two joins resolve_event_person reads: the identity map (a CTE or relation named `identities`)
+    joined as `user_identity` on the row's user_id and as `device_identity` on its anonymous_id. -#}
+{% macro identity_joins(user_id, anonymous_id, identities='identities') -%}
+    left join {{ identities }} as user_identity
+        on user_identity.identifier_type = 'user_id' and {{ user_id }} = user_identity.identifier_value
+    left join {{ identities }} as device_identity
+        on device_identity.identifier_type = 'anonymous_id' and {{ anonymous_id }} = device_identity.identifier_value
+{%- endmacro %}

@@ -129,11 +129,7 @@ trait_rows as (
         identifies.full_name,
         identifies.event_at
     from identifies
-    left join identities as user_identity
-        on user_identity.identifier_type = 'user_id' and identifies.user_id = user_identity.identifier_value
-    left join identities as device_identity
-        on device_identity.identifier_type = 'anonymous_id'
-            and identifies.anonymous_id = device_identity.identifier_value
+    {{ gtm_warehouse.identity_joins('identifies.user_id', 'identifies.anonymous_id') }}
     union all
     select
         {{ gtm_warehouse.resolve_event_person('signups.user_id', 'signups.anonymous_id') }} as person_id,
@@ -143,10 +139,7 @@ trait_rows as (
         cast(null as {{ dbt.type_string() }}) as full_name,
         signups.event_at
     from signups
-    left join identities as user_identity
-        on user_identity.identifier_type = 'user_id' and signups.user_id = user_identity.identifier_value
-    left join identities as device_identity
-        on device_identity.identifier_type = 'anonymous_id' and signups.anonymous_id = device_identity.identifier_value
+    {{ gtm_warehouse.identity_joins('signups.user_id', 'signups.anonymous_id') }}
 
 ),
 

@@ -126,10 +126,7 @@ identified as (
         events.*,
         {{ gtm_warehouse.resolve_event_person('events.user_id', 'events.anonymous_id') }} as person_id
     from events
-    left join identities as user_identity
-        on user_identity.identifier_type = 'user_id' and events.user_id = user_identity.identifier_value
-    left join identities as device_identity
-        on device_identity.identifier_type = 'anonymous_id' and events.anonymous_id = device_identity.identifier_value
+    {{ gtm_warehouse.identity_joins('events.user_id', 'events.anonymous_id') }}
 
 ),
 
@@ -157,12 +154,7 @@ identified as (
 
         select built.message_id
         from {{ this }} as built
-        left join identities as user_identity
-            on user_identity.identifier_type = 'user_id' and built.user_id = user_identity.identifier_value
-        left join identities as device_identity
-            on
-                device_identity.identifier_type = 'anonymous_id'
-                and built.anonymous_id = device_identity.identifier_value
+        {{ gtm_warehouse.identity_joins('built.user_id', 'built.anonymous_id') }}
         left join people_accounts
             on
                 people_accounts.person_id

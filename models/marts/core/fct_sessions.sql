@@ -74,10 +74,7 @@ identified as (
         sessions.*,
         {{ gtm_warehouse.resolve_event_person('sessions.user_id', 'sessions.anonymous_id') }} as person_id
     from sessions
-    left join identities as user_identity
-        on user_identity.identifier_type = 'user_id' and sessions.user_id = user_identity.identifier_value
-    left join identities as device_identity
-        on device_identity.identifier_type = 'anonymous_id' and sessions.anonymous_id = device_identity.identifier_value
+    {{ gtm_warehouse.identity_joins('sessions.user_id', 'sessions.anonymous_id') }}
 
 ),
 
@@ -111,12 +108,7 @@ with_account as (
         union
         select built.anonymous_id
         from {{ this }} as built
-        left join identities as user_identity
-            on user_identity.identifier_type = 'user_id' and built.user_id = user_identity.identifier_value
-        left join identities as device_identity
-            on
-                device_identity.identifier_type = 'anonymous_id'
-                and built.anonymous_id = device_identity.identifier_value
+        {{ gtm_warehouse.identity_joins('built.user_id', 'built.anonymous_id') }}
         left join people_accounts
             on
                 people_accounts.person_id
