@@ -38,7 +38,7 @@
 
 {#- Value of one query-string parameter of a URL, percent-decoded; NULL when absent or empty. -#}
 {% macro get_url_parameter(url, parameter) -%}
-    {{ gtm_warehouse.url_decode(gtm_warehouse.regexp_extract_group(url, "[?&]" ~ parameter ~ "=([^&#]*)")) }}
+    {{ gtm_warehouse.get_query_parameter(gtm_warehouse.regexp_extract_group(url, '[?]([^#]*)'), parameter) }}
 {%- endmacro %}
 
 
