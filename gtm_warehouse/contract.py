@@ -2,7 +2,9 @@
 
 Every table of schema ``raw`` is declared in ``models/staging/<source>/_<source>__sources.yml``
 with its columns, a ``data_type`` for each and ``config.meta.required: true`` on the columns a
-loaded file must have. The generator writes exactly these tables and the loader checks them.
+loaded file must have; ``config.meta.fallback: <column>`` on an optional column the loader fills from
+another column of the same file when the file lacks it (Segment's ``uuid_ts`` from ``received_at``).
+The generator writes exactly these tables and the loader checks them.
 """
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEGMENT_CORE_TABLES = ("tracks", "pages", "identifies", "groups")
+# Segment columns set by the sending device or library: a timestamp or ISO-8601 text of any quality
+# (garbage included), parsed in staging. The loader reads them from CSV as text so that one bad value
+# never fails a load.
+SEGMENT_CLIENT_TIMESTAMPS = ("timestamp", "sent_at", "original_timestamp")
 SOURCE_ORDER = ("segment", "crm", "product", "support", "ads", "surveys", "privacy")
 
 
@@ -29,6 +35,7 @@ class Column:
     name: str
     data_type: str
     required: bool
+    fallback: str | None = None  # column of the same file that fills this one when the file lacks it
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,8 @@ def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
         for source in doc.get("sources", []):
             for t in source.get("tables", []):
                 cols = tuple(
-                    Column(c["name"], c.get("data_type", "varchar"), bool(_meta(c).get("required")))
+                    Column(c["name"], c.get("data_type", "varchar"), bool(_meta(c).get("required")),
+                           _meta(c).get("fallback"))
                     for c in t.get("columns", [])
                 )
                 tables[t["name"]] = Table(
@@ -108,9 +116,18 @@ def render_markdown(project_dir: Path = PROJECT_DIR) -> str:
         "",
         "Every table the warehouse reads, in schema `raw` (var `gtm__raw_schema`). Load your own data with",
         "`python scripts/load_raw.py --from DIR` (files named `<table>.parquet` or `<table>.csv`). **Required**",
-        "columns must be present; optional ones are added as NULL when absent; extra columns are kept.",
-        "Timestamps are UTC; Segment's client timestamps (`timestamp`, `sent_at`, `original_timestamp`) may be",
-        "timestamps or ISO-8601 text.",
+        "columns must be present; optional ones are added as NULL when absent (or filled from the column their",
+        "description names, e.g. Segment's `uuid_ts` from `received_at`); extra columns (custom context fields,",
+        "custom traits and event properties) are kept in `raw` as they are and ignored by staging, never an error.",
+        "",
+        "Timestamps: every Segment timestamp column (`timestamp`, `sent_at`, `original_timestamp`, `received_at`,",
+        "`uuid_ts`) may be a TIMESTAMP WITH TIME ZONE, a TIMESTAMP without time zone, or ISO-8601 text with or",
+        "without an offset (`2026-10-01T12:03:00+02:00`, `2026-10-01T10:03:00Z`, `2026-10-01 10:03:00`), in",
+        "parquet or CSV. **A value without a time zone (a naive TIMESTAMP, or text without an offset, as Postgres,",
+        "Redshift and pandas write them) means UTC.** Staging gives the same rows and `event_at` whatever the type;",
+        "text that is not a timestamp becomes NULL there (and the row is quarantined when its time cannot be",
+        "known). From CSV the loader reads the client-set columns (`timestamp`, `sent_at`, `original_timestamp`)",
+        "as text, so that one bad value from a device never fails a load.",
         "",
     ]
     by_source: dict[str, list[Table]] = {}

@@ -7,7 +7,7 @@ from typing import Callable
 
 import duckdb
 
-from gtm_warehouse.contract import SEGMENT_CORE_TABLES, Table, load_contract
+from gtm_warehouse.contract import SEGMENT_CLIENT_TIMESTAMPS, SEGMENT_CORE_TABLES, Table, load_contract
 
 SQL_TYPES = {"varchar": "varchar", "timestamp": "timestamp", "bigint": "bigint", "double": "double",
              "boolean": "boolean", "date": "date"}
@@ -23,6 +23,16 @@ class TableResult:
     action: str  # loaded | appended | created_empty | skipped
     rows: int
     path: str | None = None
+    filled: tuple[str, ...] = ()  # "column from fallback" for contract columns the file lacked
+
+
+def filled_columns(table: Table, present: list[str] | None) -> tuple[str, ...]:
+    """Contract columns a file lacks that the loader fills from their fallback column."""
+    if present is None:
+        return ()
+    lowered = {c.lower() for c in present}
+    return tuple(f"{c.name} from {c.fallback}" for c in table.columns
+                 if c.name not in lowered and c.fallback and c.fallback in lowered)
 
 
 def find_files(folder: Path, table: str) -> tuple[str, str] | None:
@@ -44,20 +54,49 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _reader_sql(reader: str, pattern: str) -> str:
+def _reader_sql(reader: str, pattern: str, text_columns: list[str] | None = None) -> str:
+    """SQL reading a table's files; ``text_columns`` (CSV only) are read as VARCHAR instead of sniffed."""
     escaped = pattern.replace("'", "''")
     if reader == "parquet":
         return f"read_parquet('{escaped}', union_by_name = true)"
-    return f"read_csv('{escaped}', header = true, union_by_name = true)"
+    types = ""
+    if text_columns:
+        pairs = ", ".join("'" + c.replace("'", "''") + "': 'VARCHAR'" for c in text_columns)
+        types = f", types = {{{pairs}}}"
+    return f"read_csv('{escaped}', header = true, union_by_name = true{types})"
 
 
-def _select_list(table: Table, present: list[str]) -> str:
-    """Contract columns first (missing optional ones as typed NULLs), then any extra columns of the file."""
+def utc_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection whose session time zone is UTC: text and CSV timestamps without a zone mean UTC
+    (the contract's rule), whatever the machine's local time zone is."""
+    con = duckdb.connect(database)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def _text_columns(table: Table) -> set[str]:
+    """Columns read as text from CSV: the contract's varchar columns and Segment's device-set timestamps."""
+    names = {c.name for c in table.columns if c.data_type == "varchar"}
+    if table.source == "segment":
+        names |= set(SEGMENT_CLIENT_TIMESTAMPS)
+    return names
+
+
+def _select_list(table: Table, present: dict[str, str]) -> str:
+    """Contract columns first (missing optional ones as typed NULLs, or their fallback column), then any
+    extra columns of the file. A contract text column the file holds with another type (numeric ids
+    written by pandas) is cast to text, which loses nothing and keeps staging's text functions working."""
     lowered = {c.lower(): c for c in present}
     items = []
     for col in table.columns:
         if col.name in lowered:
-            items.append(f"{_quote(lowered[col.name])} as {_quote(col.name)}")
+            name = lowered[col.name]
+            if col.data_type == "varchar" and present[name].upper() != "VARCHAR":
+                items.append(f"cast({_quote(name)} as varchar) as {_quote(col.name)}")
+            else:
+                items.append(f"{_quote(name)} as {_quote(col.name)}")
+        elif col.fallback and col.fallback in lowered:
+            items.append(f"{_quote(lowered[col.fallback])} as {_quote(col.name)}")
         else:
             items.append(f"cast(null as {SQL_TYPES.get(col.data_type, 'varchar')}) as {_quote(col.name)}")
     contract = {c.name for c in table.columns}
@@ -80,7 +119,7 @@ class TablePlan:
                 f"cast(null as {SQL_TYPES.get(c.data_type, 'varchar')}) as {_quote(c.name)}" for c in self.table.columns
             )
             return f"select {empty} limit 0"
-        return f"select {_select_list(self.table, list(self.present))} from {self.source_sql}"
+        return f"select {_select_list(self.table, self.present)} from {self.source_sql}"
 
 
 def plan_folder(
@@ -91,8 +130,10 @@ def plan_folder(
 ) -> list[TablePlan]:
     """Check ``folder`` against the contract before anything is written (shared by every engine's loader).
 
-    Raises LoadError naming the problem: not a folder, unknown table, missing Segment core table,
-    unreadable file, missing required column.
+    Raises LoadError naming the problem: not a folder, unknown table, no Segment table at all,
+    unreadable file, missing required column. Segment's core tables (tracks, pages, identifies, groups)
+    without a file are created empty, like the per-event tables: a source that sends only page calls
+    has no tracks, identifies or groups.
     """
     if not folder.is_dir():
         raise LoadError(f"{folder} is not a folder: pass --from a folder of <table>.parquet or <table>.csv files")
@@ -102,13 +143,11 @@ def plan_folder(
         raise LoadError(f"unknown table(s) {', '.join(unknown)}: the contract has {', '.join(contract)}")
     tables = [t for name, t in contract.items() if not only or name in only]
     found = {t.name: find_files(folder, t.name) for t in tables}
-    if not append and not only:
-        missing_core = [t for t in SEGMENT_CORE_TABLES if found.get(t) is None]
-        if missing_core:
-            raise LoadError(
-                f"{folder} has no file for Segment table(s) {', '.join(missing_core)}: "
-                "these are required (write <table>.parquet or <table>.csv)"
-            )
+    if not append and not only and all(found.get(t) is None for t in SEGMENT_CORE_TABLES):
+        raise LoadError(
+            f"{folder} has no file for any Segment table ({', '.join(SEGMENT_CORE_TABLES)}): "
+            "at least one is required (write <table>.parquet or <table>.csv; the others are created empty)"
+        )
     plans = []
     for table in tables:
         located = found[table.name]
@@ -119,6 +158,15 @@ def plan_folder(
         source_sql = _reader_sql(reader, pattern)
         try:
             described = con.execute(f"describe select * from {source_sql}").fetchall()
+            if reader == "csv":
+                # The CSV sniffer types a column from a sample: ids that look like numbers become BIGINT
+                # (losing leading zeros), and one later device timestamp such as `NaN` fails the whole
+                # load. Text columns of the contract, and Segment's device-set timestamps (parsed in
+                # staging), are read as text.
+                text_columns = [row[0] for row in described if row[0].lower() in _text_columns(table)]
+                if text_columns:
+                    source_sql = _reader_sql(reader, pattern, text_columns)
+                    described = con.execute(f"describe select * from {source_sql}").fetchall()
         except duckdb.Error as exc:
             raise LoadError(f"cannot read {pattern}: {str(exc).splitlines()[0]}") from exc
         present = [row[0] for row in described]
@@ -146,7 +194,7 @@ def load_folder(
         raise LoadError(f"{folder} is not a folder: pass --from a folder of <table>.parquet or <table>.csv files")
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(database))
+        con = utc_connection(str(database))
     except duckdb.IOException as exc:
         raise LoadError(f"cannot open {database} ({exc}): close other programs using it (dbt, a notebook) and retry") from exc
     results: list[TableResult] = []
@@ -163,7 +211,7 @@ def load_folder(
                 [schema, table.name],
             ).fetchall()[0][0] > 0
             if source_sql is None:
-                if table.segment_event_table and not exists:
+                if (table.segment_event_table or table.name in SEGMENT_CORE_TABLES) and not exists:
                     con.execute(f"create table {target} as {plan.select_sql}")
                     results.append(TableResult(table.name, "created_empty", 0))
                 else:
@@ -182,11 +230,12 @@ def load_folder(
                 before = con.execute(f"select count(*) from {target}").fetchall()[0][0]
                 con.execute(f"insert into {target} by name {select}")
                 after = con.execute(f"select count(*) from {target}").fetchall()[0][0]
-                results.append(TableResult(table.name, "appended", after - before, source_sql))
+                results.append(TableResult(table.name, "appended", after - before, source_sql,
+                                           filled_columns(table, list(present))))
             else:
                 con.execute(f"create or replace table {target} as {select}")
                 rows = con.execute(f"select count(*) from {target}").fetchall()[0][0]
-                results.append(TableResult(table.name, "loaded", rows, source_sql))
+                results.append(TableResult(table.name, "loaded", rows, source_sql, filled_columns(table, list(present))))
             progress(f"{results[-1].action:>8} raw.{table.name}: {results[-1].rows:,} rows")
         con.execute("commit")
     except BaseException:

@@ -18,8 +18,15 @@ import duckdb
 import jinja2
 import yaml
 
-from gtm_warehouse.contract import PROJECT_DIR
-from gtm_warehouse.loader import LoadError, TableResult, _quote, plan_folder
+from gtm_warehouse.contract import PROJECT_DIR, SEGMENT_CORE_TABLES
+from gtm_warehouse.loader import (
+    LoadError,
+    TableResult,
+    _quote,
+    filled_columns,
+    plan_folder,
+    utc_connection,
+)
 
 # DuckDB types Spark cannot read from parquet, and what they are cast to before the hand-over.
 _SPARK_UNREADABLE = {
@@ -109,7 +116,7 @@ def load_folder_spark(
     Same checks and same rows as the DuckDB loader (``load_folder``). Not one transaction: Spark has
     none across tables, but every file is checked before anything is written.
     """
-    con = duckdb.connect()
+    con = utc_connection()
     try:
         plans = plan_folder(con, folder, append=False, only=only)
         handover = state_dir() / "handover"
@@ -117,7 +124,7 @@ def load_folder_spark(
         handover.mkdir(parents=True)
         files: list[tuple] = []
         for plan in plans:
-            if plan.source_sql is None and not plan.table.segment_event_table:
+            if plan.source_sql is None and not (plan.table.segment_event_table or plan.table.name in SEGMENT_CORE_TABLES):
                 files.append((plan, None, 0))
                 continue
             path = handover / f"{plan.table.name}.parquet"
@@ -140,7 +147,8 @@ def load_folder_spark(
             frame = spark.read.parquet(str(path.resolve()))
             frame.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{name}")
             action = "loaded" if plan.source_sql is not None else "created_empty"
-            results.append(TableResult(name, action, rows, plan.source_sql))
+            results.append(TableResult(name, action, rows, plan.source_sql,
+                                       filled_columns(plan.table, list(plan.present or []) or None)))
             progress(f"{action:>8} {schema}.{name}: {rows:,} rows (spark)")
     finally:
         if own_session:

@@ -3,9 +3,11 @@
 
 Files are found as <table>.parquet, <table>/*.parquet, <table>.csv(.gz) or <table>/*.csv. Every
 required column of the contract (models/staging/*/_*__sources.yml) must be present; optional
-columns that are absent are added as NULL; extra columns are kept. Segment per-event tables without
-a file are created empty; other sources without files are skipped (switch them off with the
-`using_<source>` vars). Loading is one transaction: all tables or none.
+columns that are absent are added as NULL (Segment's uuid_ts: filled from received_at); extra columns
+are kept. Segment tables without a file (per-event tables, and tracks/identifies/groups for a source
+that sends only some call types; at least one of tracks, pages, identifies, groups is needed) are
+created empty; other sources without files are skipped (switch them off with the `using_<source>`
+vars). Timestamps without a time zone mean UTC. Loading is one transaction: all tables or none.
 
 `--engine spark` loads the same files, with the same checks, into Spark schema `raw` as parquet
 tables, in the metastore and warehouse folder of the dbt `spark` target (profiles.yml,
@@ -20,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from gtm_warehouse.contract import SEGMENT_CORE_TABLES  # noqa: E402
 from gtm_warehouse.loader import LoadError, load_folder  # noqa: E402
 
 
@@ -52,11 +55,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load_raw: error: {exc}", file=sys.stderr)
         return 2
     loaded = [r for r in results if r.action in ("loaded", "appended")]
-    empty = [r.table for r in results if r.action == "created_empty"]
+    empty_core = [r.table for r in results if r.action == "created_empty" and r.table in SEGMENT_CORE_TABLES]
+    empty = [r.table for r in results if r.action == "created_empty" and r.table not in SEGMENT_CORE_TABLES]
     skipped = [r.table for r in results if r.action == "skipped"]
+    filled = [f"{r.table}.{f}" for r in results for f in r.filled]
     print(f"load_raw: {sum(r.rows for r in loaded):,} rows into {len(loaded)} tables of {where}:{args.schema}")
+    if empty_core:
+        print(f"load_raw: no file for Segment table(s) {', '.join(empty_core)}: created empty "
+              "(fine for a source that does not send those calls)")
     if empty:
         print(f"load_raw: created empty (no file): {', '.join(empty)}")
+    if filled:
+        print(f"load_raw: column absent from the file, filled from another: {', '.join(filled)}")
     if skipped:
         print(f"load_raw: no file, skipped: {', '.join(skipped)} (turn their source off with the using_* vars if you have none)")
     return 0

@@ -5,7 +5,8 @@
       (NULL when it can), `_dq_copy_number` numbers the usable copies of one message id (1 is kept),
       `_dq_duplicates_removed` on the kept copy counts the others;
     * Segment's timestamp rule: `timestamp`, or when it is missing
-      `received_at - (sent_at - original_timestamp)`;
+      `received_at - (sent_at - original_timestamp)`; every timestamp column is parsed with
+      try_cast_timestamp, so TIMESTAMPTZ, naive TIMESTAMP (= UTC) and ISO-8601 text give the same values;
     * placeholder ids nulled (var gtm__blocked_identifier_values), urls parsed into path, host,
       UTM parameters (context columns first, the page URL's query string when they are empty) and
       click ids;
@@ -26,7 +27,9 @@
 {%- set record_key -%}
     coalesce(
         nullif(trim(id), ''),
-        {{ dbt.concat(["'no-id:'", "coalesce(cast(uuid_ts as " ~ dbt.type_string() ~ "), '')"]) }}
+        {#- uuid_ts parsed first: the key is the same whether the column is a timestamp (with or without
+            time zone) or text -#}
+        {{ dbt.concat(["'no-id:'", "coalesce(cast(" ~ gtm_warehouse.try_cast_timestamp('uuid_ts') ~ " as " ~ dbt.type_string() ~ "), '')"]) }}
     )
 {%- endset -%}
 {%- set tolerance = var('gtm__future_timestamp_tolerance_minutes') -%}
