@@ -6,12 +6,13 @@
 
 with
 
+-- dbt.date_spine stops before its end date: end + 1 day includes the last day
 spine as (
 
     {{ dbt.date_spine(
         'day',
         "cast('" ~ var('gtm__support_calendar_start') ~ "' as date)",
-        "cast('" ~ var('gtm__support_calendar_end') ~ "' as date)",
+        dbt.dateadd('day', 1, "cast('" ~ var('gtm__support_calendar_end') ~ "' as date)"),
     ) }}
 
 ),

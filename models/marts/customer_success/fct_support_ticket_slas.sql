@@ -70,7 +70,7 @@ next_replies as (
     select
         ticket_id,
         count(*) as next_reply_clocks,
-        sum(case when is_breached then 1 else 0 end) as next_reply_breaches
+        cast(sum(case when is_breached then 1 else 0 end) as {{ dbt.type_bigint() }}) as next_reply_breaches
     from clocks
     where sla_metric = 'next_reply_time'
     group by ticket_id

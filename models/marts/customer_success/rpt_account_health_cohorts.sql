@@ -21,9 +21,9 @@ final as (
     select
         cohort_month,
         count(*) as accounts,
-        sum(case when health_band = 'green' then 1 else 0 end) as green_accounts,
-        sum(case when health_band = 'yellow' then 1 else 0 end) as yellow_accounts,
-        sum(case when health_band = 'red' then 1 else 0 end) as red_accounts,
+        cast(sum(case when health_band = 'green' then 1 else 0 end) as {{ dbt.type_bigint() }}) as green_accounts,
+        cast(sum(case when health_band = 'yellow' then 1 else 0 end) as {{ dbt.type_bigint() }}) as yellow_accounts,
+        cast(sum(case when health_band = 'red' then 1 else 0 end) as {{ dbt.type_bigint() }}) as red_accounts,
         avg(health_score) as avg_health_score,
         count(days_to_initial_value) as accounts_reached_initial_value,
         cast(count(days_to_initial_value) as double) / count(*) as share_reached_initial_value,
