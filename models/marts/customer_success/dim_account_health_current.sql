@@ -114,8 +114,8 @@ final as (
         {%- endfor %}
         health_days.health_score,
         health_days.health_band,
-        score_before.health_score as health_score_{{ change_days }}_days_before,
-        health_days.health_score - score_before.health_score as health_score_change_{{ change_days }}_days,
+        score_before.health_score as health_score_days_ago,
+        health_days.health_score - score_before.health_score as health_score_change,
         accounts.signed_up_at,
         cast({{ dbt.date_trunc('month', 'accounts.signed_up_at') }} as date) as cohort_month,
         initial_value.initial_value_reached_on,

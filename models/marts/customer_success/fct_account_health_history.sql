@@ -55,8 +55,8 @@ final as (
         {%- endfor %}
         health_score,
         health_band,
-        health_score_before as health_score_{{ change_days }}_days_before,
-        health_score - health_score_before as health_score_change_{{ change_days }}_days
+        health_score_before as health_score_days_ago,
+        health_score - health_score_before as health_score_change
     from compared
     where
         previous_health_score is null
