@@ -7,6 +7,7 @@
                       'acting_on_intent', 'support_load', 'nps'] -%}
 {%- set lookback = var('gtm__health_lookback_days') -%}
 {%- set call_types = ['track', 'page', 'identify', 'group'] -%}
+{%- set bi_categories = "'" ~ var('gtm__health_bi_destination_categories') | join("', '") ~ "'" -%}
 
 with
 
@@ -178,7 +179,7 @@ grid as (
     inner join calendar
         on
             calendar.calendar_date >= cast(accounts.signed_up_at as date)
-            and calendar.calendar_date <= as_of.as_of_date
+            and as_of.as_of_date >= calendar.calendar_date
 
 ),
 
@@ -190,6 +191,25 @@ account_personas as (
     from accounts
     inner join workspaces on accounts.workspace_id = workspaces.workspace_id
     inner join people on workspaces.owner_user_id = people.user_id
+
+),
+
+destination_events as (
+
+    select
+        workspace_id,
+        destination_category,
+        created_at as event_at,
+        1 as sign_delta
+    from destinations
+    union all
+    select
+        workspace_id,
+        destination_category,
+        deleted_at as event_at,
+        -1 as sign_delta
+    from destinations
+    where deleted_at is not null
 
 ),
 
@@ -216,28 +236,24 @@ deltas as (
     where deleted_at is not null
     union all
     select
-        destinations.workspace_id,
-        cast(event_at as date) as delta_date,
+        destination_events.workspace_id,
+        cast(destination_events.event_at as date) as delta_date,
         0 as sources_delta,
-        sign_delta as destinations_delta,
+        destination_events.sign_delta as destinations_delta,
         case
-            when destinations.destination_category in ('{{ var("gtm__health_bi_destination_categories") | join("', '") }}')
-                then sign_delta
+            when destination_events.destination_category in ({{ bi_categories }}) then destination_events.sign_delta
             else 0
         end as bi_delta,
-        case when intent_categories.destination_category is not null then sign_delta else 0 end as intent_delta
-    from (
-        select workspace_id, destination_category, created_at as event_at, 1 as sign_delta from destinations
-        union all
-        select workspace_id, destination_category, deleted_at as event_at, -1 as sign_delta from destinations
-        where deleted_at is not null
-    ) as destinations
-    left join accounts on destinations.workspace_id = accounts.workspace_id
+        case
+            when intent_categories.destination_category is not null then destination_events.sign_delta else 0
+        end as intent_delta
+    from destination_events
+    left join accounts on destination_events.workspace_id = accounts.workspace_id
     left join account_personas on accounts.account_id = account_personas.account_id
     left join intent_categories
         on
             account_personas.persona = intent_categories.persona
-            and destinations.destination_category = intent_categories.destination_category
+            and destination_events.destination_category = intent_categories.destination_category
 
 ),
 
@@ -262,7 +278,11 @@ ticket_deltas as (
         delta_date,
         sum(ticket_delta) as ticket_delta
     from (
-        select account_id, cast(created_at as date) as delta_date, 1 as ticket_delta from tickets
+        select
+            account_id,
+            cast(created_at as date) as delta_date,
+            1 as ticket_delta
+        from tickets
         union all
         select
             account_id,
@@ -290,10 +310,10 @@ usage_daily as (
 
     select
         workspace_id,
-        usage_date,
         {%- for call_type in call_types %}
-            max(case when {{ call_type }}_calls > 0 then usage_date end) as {{ call_type }}_date{{ "," if not loop.last }}
+            max(case when {{ call_type }}_calls > 0 then usage_date end) as {{ call_type }}_date,
         {%- endfor %}
+        usage_date
     from api_usage
     group by workspace_id, usage_date
 
@@ -306,16 +326,16 @@ grid_joined as (
         grid.workspace_id,
         grid.health_date,
         account_personas.persona,
+        {%- for call_type in call_types %}
+            max(usage_daily.{{ call_type }}_date) over account_days as last_{{ call_type }}_date,
+        {%- endfor %}
         sum(coalesce(daily_deltas.sources_delta, 0)) over account_days as sources_set_up,
         sum(coalesce(daily_deltas.destinations_delta, 0)) over account_days as enabled_destinations,
         sum(coalesce(daily_deltas.bi_delta, 0)) over account_days as bi_destinations,
         sum(coalesce(daily_deltas.intent_delta, 0)) over account_days as intent_destinations,
         sum(coalesce(ticket_deltas.ticket_delta, 0)) over account_days as recent_tickets,
         sum(nps_daily.score_sum) over account_days as nps_score_sum,
-        sum(nps_daily.responses) over account_days as nps_responses,
-        {%- for call_type in call_types %}
-            max(usage_daily.{{ call_type }}_date) over account_days as last_{{ call_type }}_date{{ "," if not loop.last }}
-        {%- endfor %}
+        sum(nps_daily.responses) over account_days as nps_responses
     from grid
     left join account_personas on grid.account_id = account_personas.account_id
     left join daily_deltas
@@ -348,9 +368,9 @@ component_values as (
             as double
         ) as tracking_implemented,
         cast(enabled_destinations as double) as acting_on_data,
+        cast(recent_tickets as double) as support_load,
         case when bi_destinations > 0 then 1.0 else 0.0 end as bi_investment,
         case when persona is null then null when intent_destinations > 0 then 1.0 else 0.0 end as acting_on_intent,
-        cast(recent_tickets as double) as support_load,
         cast(nps_score_sum as double) / nps_responses as nps
     from grid_joined
 
@@ -363,8 +383,9 @@ weights as (
             max(case when component = '{{ component }}' then weight end) as {{ component }}_weight,
             max(case when component = '{{ component }}' then bad_value end) as {{ component }}_bad,
             max(case when component = '{{ component }}' then good_value end) as {{ component }}_good,
-            max(case when component = '{{ component }}' then score_if_missing end) as {{ component }}_missing{{ "," if not loop.last }}
+            max(case when component = '{{ component }}' then score_if_missing end) as {{ component }}_missing,
         {%- endfor %}
+        sum(weight) as total_weight
     from health_components
 
 ),
@@ -382,14 +403,12 @@ scored as (
             case
                 when component_values.{{ component }} is null then weights.{{ component }}_missing
                 else least(greatest(
-                    (component_values.{{ component }} - weights.{{ component }}_bad)
-                    / (weights.{{ component }}_good - weights.{{ component }}_bad), 0.0
-                ), 1.0)
+                        (component_values.{{ component }} - weights.{{ component }}_bad)
+                        / (weights.{{ component }}_good - weights.{{ component }}_bad), 0.0
+                    ), 1.0)
             end as {{ component }}_score,
         {%- endfor %}
-        {%- for component in components %}
-            weights.{{ component }}_weight{{ " +" if not loop.last }}
-        {%- endfor %} as total_weight
+        weights.total_weight
     from component_values
     cross join weights
 
@@ -401,9 +420,9 @@ health as (
         scored.*,
         100.0 * (
             {%- for component in components %}
-                {{ component }}_score * weights.{{ component }}_weight{{ " +" if not loop.last }}
+                scored.{{ component }}_score * weights.{{ component }}_weight{{ " +" if not loop.last }}
             {%- endfor %}
-        ) / total_weight as health_score
+        ) / scored.total_weight as health_score
     from scored
     cross join weights
 

@@ -68,7 +68,8 @@ days_opened as (
         days.calendar_date,
         days.iso_day_of_week,
         holidays.holiday_name,
-        {{ gtm_warehouse.epoch_microseconds('cast(days.calendar_date as ' ~ dbt.type_timestamp() ~ ')') }} as day_start_us,
+        {{ gtm_warehouse.epoch_microseconds('cast(days.calendar_date as ' ~ dbt.type_timestamp() ~ ')') }}
+            as day_start_us,
         holidays.holiday_date is not null as is_holiday,
         coalesce(opening_hours.opens_us, 0) as opens_us,
         case

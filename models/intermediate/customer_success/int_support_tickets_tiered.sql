@@ -108,13 +108,13 @@ plan_at_creation as (
         plan_periods.plan_tier,
         row_number() over (
             partition by tickets_accounted.ticket_id
-            order by plan_periods.tier_rank desc, plan_periods.valid_from desc, plan_periods.subscription_id
+            order by plan_periods.tier_rank desc, plan_periods.valid_from desc, plan_periods.subscription_id asc
         ) as plan_rank
     from tickets_accounted
     inner join plan_periods
         on
             tickets_accounted.account_id = plan_periods.account_id
-            and plan_periods.valid_from <= tickets_accounted.created_at
+            and tickets_accounted.created_at >= plan_periods.valid_from
             and (plan_periods.valid_to is null or tickets_accounted.created_at < plan_periods.valid_to)
 
 ),

@@ -91,8 +91,8 @@ final as (
         case
             when is_usable_public
                 then row_number() over (
-                    partition by ticket_id, is_usable_public order by created_at, ticket_comment_id
-                )
+                        partition by ticket_id, is_usable_public order by created_at, ticket_comment_id
+                    )
         end as public_sequence
     from flagged
 

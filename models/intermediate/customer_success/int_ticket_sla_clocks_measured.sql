@@ -125,16 +125,28 @@ next_replies as (
         on
             next_reply_starts.ticket_id = responses.ticket_id
             and responses.is_agent_response
-            and responses.public_sequence > next_reply_starts.public_sequence
+            and next_reply_starts.public_sequence < responses.public_sequence
     group by next_reply_starts.ticket_id, next_reply_starts.clock_number, next_reply_starts.started_at
 
 ),
 
 clocks as (
 
-    select ticket_id, sla_metric, clock_number, started_at, fulfilled_at from first_replies
+    select
+        ticket_id,
+        sla_metric,
+        clock_number,
+        started_at,
+        fulfilled_at
+    from first_replies
     union all
-    select ticket_id, sla_metric, clock_number, started_at, fulfilled_at from next_replies
+    select
+        ticket_id,
+        sla_metric,
+        clock_number,
+        started_at,
+        fulfilled_at
+    from next_replies
 
 ),
 
@@ -205,7 +217,8 @@ business_due as (
         on
             due_day.business_us > 0
             and due_day.business_us_before < positioned.started_business_us + positioned.target_us
-            and positioned.started_business_us + positioned.target_us <= due_day.business_us_before + due_day.business_us
+            and positioned.started_business_us + positioned.target_us
+            <= due_day.business_us_before + due_day.business_us
     where positioned.uses_business_hours
 
 ),

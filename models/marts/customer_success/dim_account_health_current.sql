@@ -48,8 +48,9 @@ initial_value_flags as (
     select
         {%- for component in components %}
             max(case when component = '{{ component }}' and counts_for_initial_value then 1 else 0 end)
-            as {{ component }}_counts{{ "," if not loop.last }}
+                as {{ component }}_counts,
         {%- endfor %}
+        count(*) as component_count
     from health_components
 
 ),
@@ -74,16 +75,23 @@ initial_value as (
         first_reached.health_date,
         case
             when
-                {%- for component in components %}
-                    (initial_value_flags.{{ component }}_counts = 0 or first_reached.{{ component }}_reached_on is not null)
+            {%- for component in components %}
+                    (
+                        initial_value_flags.{{ component }}_counts = 0
+                        or first_reached.{{ component }}_reached_on is not null
+                    )
                     {{- " and" if not loop.last }}
-                {%- endfor %}
+            {%- endfor %}
                 then greatest(
-                    {%- for component in components %}
-                        case when initial_value_flags.{{ component }}_counts = 1 then first_reached.{{ component }}_reached_on end
-                        {{- "," if not loop.last }}
-                    {%- endfor %}
-                )
+                        {%- for component in components %}
+                            case
+                                when
+                                    initial_value_flags.{{ component }}_counts = 1
+                                    then first_reached.{{ component }}_reached_on
+                            end
+                            {{- "," if not loop.last }}
+                        {%- endfor %}
+                    )
         end as initial_value_reached_on
     from first_reached
     cross join initial_value_flags
@@ -120,7 +128,7 @@ final as (
         cast({{ dbt.date_trunc('month', 'accounts.signed_up_at') }} as date) as cohort_month,
         initial_value.initial_value_reached_on,
         {{ dbt.datediff('cast(accounts.signed_up_at as date)', 'initial_value.initial_value_reached_on', 'day') }}
-        as days_to_initial_value
+            as days_to_initial_value
     from health_days
     inner join initial_value
         on health_days.account_id = initial_value.account_id and health_days.health_date = initial_value.health_date

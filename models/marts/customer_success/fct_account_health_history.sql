@@ -30,15 +30,15 @@ compared as (
         {%- for component in components %}
             {{ component }},
         {%- endfor %}
+        {%- for component in components %}
+            lag({{ component }}) over account_days as previous_{{ component }},
+        {%- endfor %}
         health_score,
         health_band,
         -- the grid has one row per day: N rows back is N days back
         lag(health_score, {{ change_days }}) over account_days as health_score_before,
         lag(health_score) over account_days as previous_health_score,
-        lag(health_band) over account_days as previous_health_band,
-        {%- for component in components %}
-            lag({{ component }}) over account_days as previous_{{ component }}{{ "," if not loop.last }}
-        {%- endfor %}
+        lag(health_band) over account_days as previous_health_band
     from health_days
     window account_days as (partition by account_id order by health_date)
 
@@ -47,7 +47,8 @@ compared as (
 final as (
 
     select
-        {{ dbt.concat(["account_id", "'-'", "cast(health_date as " ~ dbt.type_string() ~ ")"]) }} as account_health_day_id,
+        {{ dbt.concat(["account_id", "'-'", "cast(health_date as " ~ dbt.type_string() ~ ")"]) }}
+            as account_health_day_id,
         account_id,
         health_date,
         {%- for component in components %}

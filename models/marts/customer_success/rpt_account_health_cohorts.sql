@@ -20,7 +20,7 @@ final as (
 
     select
         cohort_month,
-        count(*) as accounts,
+        count(*) as cohort_accounts,
         cast(sum(case when health_band = 'green' then 1 else 0 end) as {{ dbt.type_bigint() }}) as green_accounts,
         cast(sum(case when health_band = 'yellow' then 1 else 0 end) as {{ dbt.type_bigint() }}) as yellow_accounts,
         cast(sum(case when health_band = 'red' then 1 else 0 end) as {{ dbt.type_bigint() }}) as red_accounts,

@@ -3,6 +3,7 @@
     due first, then higher priority, higher tier, older ticket, ticket id. A queued ticket with no
     running clock (answered, waiting on the customer) comes after all running ones. -#}
 {{ config(enabled=var('using_support') and var('using_product_db')) }}
+{%- set queue_statuses = "'" ~ var('gtm__sla_queue_statuses') | join("', '") ~ "'" -%}
 
 with
 
@@ -16,7 +17,7 @@ tickets as (
         sla_plan_tier,
         created_at
     from {{ ref('fct_support_ticket_slas') }}
-    where ticket_status in ('{{ var("gtm__sla_queue_statuses") | join("', '") }}')
+    where ticket_status in ({{ queue_statuses }})
 
 ),
 
@@ -77,12 +78,12 @@ queued as (
         coalesce(next_clock.is_breached, false) as is_sla_breached,
         row_number() over (
             order by
-                case when next_clock.due_at is null then 1 else 0 end,
-                next_clock.due_at,
+                case when next_clock.due_at is null then 1 else 0 end asc,
+                next_clock.due_at asc,
                 priorities.priority_rank desc,
                 plan_tiers.tier_rank desc,
-                tickets.created_at,
-                tickets.ticket_id
+                tickets.created_at asc,
+                tickets.ticket_id asc
         ) as queue_position
     from tickets
     left join next_clock on tickets.ticket_id = next_clock.ticket_id and next_clock.clock_rank = 1
