@@ -369,8 +369,9 @@ component_values as (
         ) as tracking_implemented,
         cast(enabled_destinations as double) as acting_on_data,
         cast(recent_tickets as double) as support_load,
-        case when bi_destinations > 0 then 1.0 else 0.0 end as bi_investment,
-        case when persona is null then null when intent_destinations > 0 then 1.0 else 0.0 end as acting_on_intent,
+        cast(case when bi_destinations > 0 then 1 else 0 end as double) as bi_investment,
+        cast(case when persona is null then null when intent_destinations > 0 then 1 else 0 end as double)
+            as acting_on_intent,
         cast(nps_score_sum as double) / nps_responses as nps
     from grid_joined
 
