@@ -264,9 +264,113 @@ def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     }
 
 
+# --- Customer health vs churn (issue 12, part 7) -------------------------------------------------------
+# The score is read on snapshot days (every HEALTH_SNAPSHOT_EVERY_DAYS days); an account paying on that
+# day is a positive when the truth has it churn between HEALTH_LEAD_DAYS and HEALTH_HORIZON_DAYS days later
+# (the score is taken at least 30 days before the churn), a negative when it stays through that window.
+# Accounts that churn within the lead are left out. Only snapshots whose whole window lies before the end of
+# the data count. An AUC at or below HEALTH_PREDICTIVE_AUC is reported as "does not predict churn".
+HEALTH_COMPONENTS = ("sources_set_up", "tracking_implemented", "acting_on_data", "bi_investment",
+                     "acting_on_intent", "support_load", "nps")
+HEALTH_LEAD_DAYS = 30
+HEALTH_HORIZON_DAYS = 90
+HEALTH_SNAPSHOT_EVERY_DAYS = 7
+HEALTH_PREDICTIVE_AUC = 0.6
+
+
+def auc(scores: list[float], churned: list[bool]) -> float:
+    """Probability that a random churner scores LOWER than a random account that stays (ties count half):
+    0.5 = no signal, 1.0 = the score ranks every churner below every stayer. NaN without both classes."""
+    pairs = sorted(zip(scores, churned), key=lambda p: p[0])
+    n_pos = sum(churned)
+    n_neg = len(churned) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    # Mann-Whitney with average ranks for ties: rank sum of the stayers (higher score = higher rank)
+    rank_sum, i = 0.0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        avg_rank = (i + 1 + j) / 2
+        rank_sum += avg_rank * sum(1 for k in range(i, j) if not pairs[k][1])
+        i = j
+    return (rank_sum - n_neg * (n_neg + 1) / 2) / (n_pos * n_neg)
+
+
+def _has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchall()[0][0])
+
+
+def health_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """AUC of the health score (and of each component's score) at predicting churn, against the truth."""
+    if not _has_health_and_truth(con):
+        return {}  # built without the product database, or no truth files
+    columns = ", ".join(f"grid.{c}_score" for c in HEALTH_COMPONENTS)
+    rows = con.execute(f"""
+        with grid as (
+            select * from intermediate.int_account_health_days_scored
+        ),
+        truth as (
+            select workspace_id, first_paid_at, churned_at
+            from truth_accounts
+            where workspace_id is not null and first_paid_at is not null
+        ),
+        bounds as (
+            select min(health_date) as first_day, max(health_date) as last_day from grid
+        ),
+        snapshots as (
+            select cast(unnest(generate_series(
+                first_day, last_day - to_days({HEALTH_HORIZON_DAYS}), to_days({HEALTH_SNAPSHOT_EVERY_DAYS})
+            )) as date) as snapshot_date
+            from bounds
+        ),
+        population as (
+            select
+                snapshots.snapshot_date,
+                truth.workspace_id,
+                coalesce(truth.churned_at < snapshots.snapshot_date + to_days({HEALTH_HORIZON_DAYS}), false) as churned
+            from snapshots
+            join truth
+                on truth.first_paid_at < snapshots.snapshot_date
+                and (truth.churned_at is null
+                     or truth.churned_at >= snapshots.snapshot_date + to_days({HEALTH_LEAD_DAYS}))
+        )
+        select population.churned, grid.health_score, {columns}
+        from population
+        join grid
+            on grid.workspace_id = population.workspace_id and grid.health_date = population.snapshot_date
+        order by population.snapshot_date, population.workspace_id
+    """).fetchall()
+    churned = [bool(r[0]) for r in rows]
+    figures: dict[str, float] = {
+        "health_auc_observations": len(rows),
+        "health_auc_churn_observations": sum(churned),
+        "health_score_auc": auc([r[1] for r in rows], churned),
+    }
+    for i, component in enumerate(HEALTH_COMPONENTS):
+        figures[f"health_{component}_auc"] = auc([r[2 + i] for r in rows], churned)
+    score_auc = figures["health_score_auc"]
+    figures["health_score_predicts_churn"] = 1.0 if score_auc == score_auc and score_auc > HEALTH_PREDICTIVE_AUC else 0.0
+    return figures
+
+
+def _has_health_and_truth(con: duckdb.DuckDBPyConnection) -> bool:
+    if not _has_relation(con, "intermediate", "int_account_health_days_scored"):
+        return False
+    try:
+        con.execute("select 1 from truth_accounts limit 1").fetchall()
+    except duckdb.Error:
+        return False
+    return True
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
-    for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures):
+    for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
+                  health_figures):
         figures.update(check(con))
     return figures

@@ -13,7 +13,8 @@ from . import fmt
 from .crm import Crm, simulate_crm
 from .ids import Ids
 from .people import STRIDE, Accounts, Devices, People, make_accounts, make_devices, make_people
-from .product import ProductRows, Subscriptions, Workspaces, make_subscriptions, make_workspaces, simulate_product
+from .product import (CHURN_STREAM, ProductRows, Subscriptions, Workspaces, apply_churn_drivers, make_subscriptions,
+                      make_workspaces, simulate_product)
 from .web import Slots, Visits, simulate_web
 
 US = 1_000_000
@@ -232,6 +233,9 @@ def build_world(cfg: C.GeneratorConfig, chunk: int, n_people: int, ids: Ids,
     paid_t[subs.workspace[paid_rows]] = subs.started[paid_rows]
     paid_plan[subs.workspace[paid_rows]] = subs.plan[paid_rows]
     prod = simulate_product(rng, ws, ppl, state["signed"], state["signup_t"], paid_t >= 0, t_hi)
+    # churn from product adoption and support load, on its own stream (docs/GENERATOR.md, churn_drivers)
+    subs, churn_t = apply_churn_drivers(np.random.default_rng([cfg.seed, chunk, CHURN_STREAM]), ws, prod, subs,
+                                        paid_t, t_hi)
     w = World(cfg=cfg, chunk=chunk, rng=rng, ids=ids, contract_event_tables=event_tables, acc=acc, ppl=ppl,
               dev=dev, visits=visits, slots=slots, state=state, ws=ws, crm=crm, prod=prod, subs=subs,
               ws_paid_t=paid_t, ws_paid_plan=paid_plan, ws_churn_t=churn_t)

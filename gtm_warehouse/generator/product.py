@@ -132,6 +132,46 @@ def make_subscriptions(rng: np.random.Generator, ws: Workspaces, won_ws: np.ndar
     return subs, churn_t
 
 
+# --- churn drivers (issue 12, part 7) -----------------------------------------------------------------
+# Which paid workspaces churn is decided AFTER the product simulation, on its own seeded stream
+# (seed, chunk, CHURN_STREAM), from what the workspace did in its first CHURN_ADOPTION_DAYS as a paying
+# customer. make_subscriptions still draws its original churn numbers, so every other stream is unchanged.
+CHURN_STREAM = 7919
+CHURN_ADOPTION_DAYS = 30
+CHURN_DRIVERS = [
+    "paid workspaces only; decided on a separate seeded stream after the product simulation",
+    "churn probability = sigmoid(2.0 - 2.0 * intent - 0.6 * min(active sources, 3) "
+    "- 0.5 * min(enabled destinations, 2) + 0.35 * min(support tickets, 4)), counting sources, "
+    "destinations and tickets created up to 30 days after the first payment (active = data arrived)",
+    "churn time = first payment + 35 to 120 days (uniform); none when that is past the end of the period",
+]
+
+
+def apply_churn_drivers(rng: np.random.Generator, ws: Workspaces, prod: "ProductRows", subs: Subscriptions,
+                        paid_t: np.ndarray, t_hi: int) -> tuple[Subscriptions, np.ndarray]:
+    """Re-decide the churn of paid workspaces from CHURN_DRIVERS; returns subscriptions and churn times."""
+    n = len(ws)
+    horizon = np.where(paid_t >= 0, paid_t + CHURN_ADOPTION_DAYS * DAY, -1)
+    active_src = (prod.src_first >= 0) & (prod.src_created <= horizon[prod.src_ws])
+    n_src = np.bincount(prod.src_ws[active_src], minlength=n)
+    on_dst = prod.dst_enabled & (prod.dst_created <= horizon[prod.dst_ws])
+    n_dst = np.bincount(prod.dst_ws[on_dst], minlength=n)
+    early_tk = prod.tk_t <= horizon[prod.tk_ws]
+    n_tk = np.bincount(prod.tk_ws[early_tk], minlength=n)
+    logit = (2.0 - 2.0 * ws.intent - 0.6 * np.minimum(n_src, 3) - 0.5 * np.minimum(n_dst, 2)
+             + 0.35 * np.minimum(n_tk, 4))
+    churns = (paid_t >= 0) & (rng.random(n) < 1.0 / (1.0 + np.exp(-logit)))
+    churn_t = np.where(churns, paid_t + rng.integers(35 * DAY, 120 * DAY, n), -1)
+    churn_t = np.where(churn_t < t_hi, churn_t, -1)
+    paid_rows = subs.plan > 0
+    status = subs.status.copy()
+    ended = subs.ended.copy()
+    status[paid_rows] = np.where(churn_t[subs.workspace[paid_rows]] >= 0, 1, 0)
+    ended[paid_rows] = churn_t[subs.workspace[paid_rows]]
+    return Subscriptions(workspace=subs.workspace, plan=subs.plan, status=status, started=subs.started,
+                         ended=ended), churn_t
+
+
 def simulate_product(rng: np.random.Generator, ws: Workspaces, ppl: People, signed: np.ndarray,
                      signup_t: np.ndarray, paid: np.ndarray, t_hi: int) -> ProductRows:
     """Sources, destinations, invites, API events, tickets, NPS and emails (+ their server events)."""

@@ -20,6 +20,7 @@ from . import defects as D
 from .ads import AdsAccumulator
 from .chunk import build_world
 from .crm import CONVERSION_DRIVERS
+from .product import CHURN_DRIVERS
 from .ids import Ids
 from .segment import Renderer, build_frame, time_and_defects
 from .tables import crm_tables, global_tables, product_tables, support_tables, survey_privacy_tables
@@ -204,6 +205,7 @@ def generate(cfg: C.GeneratorConfig, workers: int | None = None) -> dict:
            "email_needs_normalisation (of e-mail rows)": D.EMAIL_NORMALISE_RATE},
         "expected_quarantine_reasons": D.QUARANTINE,
         "conversion_drivers": CONVERSION_DRIVERS,
+        "churn_drivers": CHURN_DRIVERS,
         "seconds": round(seconds, 2),
     }
     cfg.truth.mkdir(parents=True, exist_ok=True)

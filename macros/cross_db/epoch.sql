@@ -15,3 +15,22 @@
 {% macro spark__epoch_microseconds(expression) -%}
     unix_micros({{ expression }})
 {%- endmacro %}
+
+
+{#- The timestamp (UTC, without time zone) that lies `expression` microseconds after 1970-01-01:
+    the inverse of epoch_microseconds. -#}
+{% macro timestamp_from_epoch_microseconds(expression) -%}
+    {{ return(adapter.dispatch('timestamp_from_epoch_microseconds', 'gtm_warehouse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_from_epoch_microseconds(expression) -%}
+    {{ dbt.dateadd('microsecond', expression, "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+{% macro duckdb__timestamp_from_epoch_microseconds(expression) -%}
+    make_timestamp(cast({{ expression }} as bigint))
+{%- endmacro %}
+
+{% macro spark__timestamp_from_epoch_microseconds(expression) -%}
+    timestamp_micros({{ expression }})
+{%- endmacro %}
