@@ -1,5 +1,5 @@
-{#- Customer-success helpers (issue 12): the reference time, ordered string aggregation and the
-    audience pattern (membership history -> current members, changes). -#}
+{#- Customer-success helpers (issue 12): the reference time, the audience pattern (membership history ->
+    current members, changes) and percentages. Engine-specific ones: macros/cross_db/customer_success.sql. -#}
 
 {#- Body of a one-row CTE `as_of_at`: the reference time ("now") of the customer-success marts.
     var gtm__cs_as_of when set, else the latest Segment `received_at` in staging (tracks and pages), so
@@ -15,21 +15,6 @@
         select received_at from {{ ref('stg_segment__pages') }}
     ) as segment_calls
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- Aggregate: the distinct non-NULL values of `expression`, sorted, joined with `separator`
-    (dbt.listagg ignores its order on Spark). -#}
-{% macro sorted_distinct_string_agg(expression, separator=', ') -%}
-    {{ return(adapter.dispatch('sorted_distinct_string_agg', 'gtm_warehouse')(expression, separator)) }}
-{%- endmacro %}
-
-{% macro default__sorted_distinct_string_agg(expression, separator) -%}
-    array_to_string(list_sort(list_distinct(list({{ expression }}))), '{{ separator }}')
-{%- endmacro %}
-
-{% macro spark__sorted_distinct_string_agg(expression, separator) -%}
-    array_join(sort_array(collect_set({{ expression }})), '{{ separator }}')
 {%- endmacro %}
 
 
@@ -131,4 +116,14 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- A percentage rounded to 0.1 as a double on every engine (DuckDB and Spark type decimal arithmetic
+    differently); NULL when the denominator is 0 or NULL. -#}
+{% macro percentage(numerator, denominator) -%}
+    case
+        when {{ denominator }} > 0
+            then round(100 * cast({{ numerator }} as double) / {{ denominator }}, 1)
+    end
 {%- endmacro %}

@@ -60,18 +60,23 @@ classified as (
         workspaces.created_at as workspace_created_at,
         reference_time.as_of_at,
         coalesce(
-            sources.created_at < {{ dbt.dateadd('day', var('gtm__onboarding_days'), 'workspaces.created_at') }},
+            sources.created_at
+            < {{ gtm_warehouse.timestamp_add('day', var('gtm__onboarding_days'), 'workspaces.created_at') }},
             false
         ) as is_added_during_onboarding,
         case
             when sources.last_event_at is null then 'never_active'
             when
                 sources.last_event_at
-                >= {{ dbt.dateadd('hour', -1 * var('gtm__source_active_hours'), 'reference_time.as_of_at') }}
+                >= {{ gtm_warehouse.timestamp_add(
+                    'hour', -1 * var('gtm__source_active_hours'), 'reference_time.as_of_at'
+                ) }}
                 then 'active_24h'
             when
                 sources.last_event_at
-                >= {{ dbt.dateadd('day', -1 * var('gtm__source_recent_days'), 'reference_time.as_of_at') }}
+                >= {{ gtm_warehouse.timestamp_add(
+                    'day', -1 * var('gtm__source_recent_days'), 'reference_time.as_of_at'
+                ) }}
                 then 'active_7d'
             else 'inactive'
         end as activity_status

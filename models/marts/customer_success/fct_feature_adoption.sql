@@ -69,7 +69,7 @@ active_accounts as (
     where
         events.event_at <= reference_time.as_of_at
         and events.event_at
-        > {{ dbt.dateadd('day', -1 * var('gtm__cs_active_days'), 'reference_time.as_of_at') }}
+        > {{ gtm_warehouse.timestamp_add('day', -1 * var('gtm__cs_active_days'), 'reference_time.as_of_at') }}
     group by accounts.account_id, accounts.account_name, accounts.current_plan_tier
 
 ),
@@ -93,7 +93,7 @@ final as (
             as days_from_launch_to_adoption,
         coalesce(
             adoptions.first_used_at
-            < {{ dbt.dateadd('day', var('gtm__early_adopter_days'), 'features.launched_at') }},
+            < {{ gtm_warehouse.timestamp_add('day', var('gtm__early_adopter_days'), 'features.launched_at') }},
             false
         ) as is_early_adopter
     from features

@@ -176,7 +176,7 @@ wave_activity as (
             candidates.person_id = person_days.person_id
             and candidates.wave_start > person_days.event_day
             and person_days.event_day
-            >= {{ dbt.dateadd('day', -1 * var('gtm__nps_active_days'), 'candidates.wave_start') }}
+            >= {{ gtm_warehouse.timestamp_add('day', -1 * var('gtm__nps_active_days'), 'candidates.wave_start') }}
     group by candidates.wave_id, candidates.person_id
 
 ),
@@ -230,7 +230,7 @@ flagged as (
         wave_activity.person_id is null as is_inactive,
         coalesce(
             last_responses.last_responded_at
-            >= {{ dbt.dateadd('day', -1 * var('gtm__nps_cooldown_days'), 'candidates.wave_start') }},
+            >= {{ gtm_warehouse.timestamp_add('day', -1 * var('gtm__nps_cooldown_days'), 'candidates.wave_start') }},
             false
         ) as is_recently_surveyed
     from candidates

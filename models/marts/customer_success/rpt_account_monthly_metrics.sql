@@ -97,7 +97,7 @@ account_months as (
         accounts.workspace_id,
         accounts.current_plan_tier,
         months.month_start,
-        {{ dbt.dateadd('month', 1, 'months.month_start') }} as next_month_start,
+        {{ gtm_warehouse.timestamp_add('month', 1, 'months.month_start') }} as next_month_start,
         reference_time.as_of_at
     from accounts
     inner join months on {{ dbt.date_trunc('month', 'accounts.signed_up_at') }} <= months.month_start
@@ -246,17 +246,13 @@ final as (
         is_month_complete,
         api_calls,
         coalesce(api_calls_last_month, 0) as api_calls_last_month,
-        case
-            when coalesce(api_calls_last_month, 0) > 0
-                then round(100.0 * (api_calls - api_calls_last_month) / api_calls_last_month, 1)
-        end as api_calls_change_pct,
+        {{ gtm_warehouse.percentage('api_calls - api_calls_last_month', 'api_calls_last_month') }}
+            as api_calls_change_pct,
         new_track_events,
         new_track_event_names,
         active_people,
         identified_people,
-        case
-            when active_people > 0 then round(100.0 * identified_people / active_people, 1)
-        end as identified_people_pct,
+        {{ gtm_warehouse.percentage('identified_people', 'active_people') }} as identified_people_pct,
         events,
         sources_set_up,
         destinations_set_up

@@ -73,7 +73,8 @@ month_windows as (
         account_months.workspace_id,
         account_months.month_start,
         case
-            when account_months.is_month_complete then {{ dbt.dateadd('month', 1, 'account_months.month_start') }}
+            when account_months.is_month_complete
+                then {{ gtm_warehouse.timestamp_add('month', 1, 'account_months.month_start') }}
             else reference_time.as_of_at
         end as month_end
     from account_months
@@ -134,7 +135,9 @@ recently_added as (
             month_windows.workspace_id = members.workspace_id
             and month_windows.month_end > members.created_at
             and members.created_at
-            >= {{ dbt.dateadd('day', -1 * var('gtm__roundup_new_user_days'), 'month_windows.month_end') }}
+            >= {{ gtm_warehouse.timestamp_add(
+                'day', -1 * var('gtm__roundup_new_user_days'), 'month_windows.month_end'
+            ) }}
     inner join people on members.user_id = people.user_id
 
 ),

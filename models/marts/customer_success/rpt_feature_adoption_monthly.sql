@@ -74,7 +74,7 @@ feature_months as (
     select
         features.feature_name,
         months.month_start,
-        {{ dbt.dateadd('month', 1, 'months.month_start') }} as next_month_start
+        {{ gtm_warehouse.timestamp_add('month', 1, 'months.month_start') }} as next_month_start
     from features
     inner join months on {{ dbt.date_trunc('month', 'features.launched_at') }} <= months.month_start
 
@@ -139,10 +139,8 @@ final as (
         feature_months.month_start,
         coalesce(active_counts.active_accounts, 0) as active_accounts,
         coalesce(active_counts.active_adopters, 0) as active_adopters,
-        case
-            when coalesce(active_counts.active_accounts, 0) > 0
-                then round(100.0 * active_counts.active_adopters / active_counts.active_accounts, 1)
-        end as adoption_rate_pct,
+        {{ gtm_warehouse.percentage('active_counts.active_adopters', 'active_counts.active_accounts') }}
+            as adoption_rate_pct,
         coalesce(adopter_counts.new_adopters, 0) as new_adopters,
         coalesce(adopter_counts.cumulative_adopters, 0) as cumulative_adopters
     from feature_months

@@ -79,9 +79,7 @@ final as (
         passives,
         detractors,
         out_of_range_responses,
-        case
-            when responses > 0 then round(100.0 * (promoters - detractors) / responses, 1)
-        end as nps
+        {{ gtm_warehouse.percentage('promoters - detractors', 'responses') }} as nps
     from counted
 
 )

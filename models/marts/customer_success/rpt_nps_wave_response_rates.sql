@@ -75,10 +75,8 @@ final as (
         selected.eligible_people,
         selected.selected_people,
         selected.selected_respondents,
-        case
-            when selected.selected_people > 0
-                then round(100.0 * selected.selected_respondents / selected.selected_people, 1)
-        end as response_rate_pct,
+        {{ gtm_warehouse.percentage('selected.selected_respondents', 'selected.selected_people') }}
+            as response_rate_pct,
         coalesce(wave_responses.responses, 0) as responses,
         coalesce(wave_responses.responses_from_unselected, 0) as responses_from_unselected
     from selected

@@ -172,7 +172,8 @@ workspace_state as (
         workspaces.workspace_name,
         workspaces.created_at,
         reference_time.as_of_at,
-        {{ dbt.dateadd('day', var('gtm__onboarding_days'), 'workspaces.created_at') }} as onboarding_ends_at,
+        {{ gtm_warehouse.timestamp_add('day', var('gtm__onboarding_days'), 'workspaces.created_at') }}
+            as onboarding_ends_at,
         current_plans.workspace_id is not null as has_subscription,
         coalesce(current_plans.plan_tier, 'no_subscription') as plan_tier,
         coalesce(source_counts.sources_total, 0) as sources_total,
@@ -283,10 +284,11 @@ final as (
         coalesce(
             workspace_classified.activated_at < workspace_classified.onboarding_ends_at, false
         ) as is_activated_during_onboarding,
-        (
+        cast(
             {{ gtm_warehouse.epoch_microseconds('workspace_classified.activated_at') }}
             - {{ gtm_warehouse.epoch_microseconds('workspace_classified.created_at') }}
-        ) / 3600000000.0 as hours_to_activation
+            as double
+        ) / 3600000000 as hours_to_activation
     from workspace_classified
     left join rules_matched
         on workspace_classified.workspace_id = rules_matched.workspace_id and rules_matched.rule_rank = 1
