@@ -3,6 +3,8 @@
     email; a respondent matching neither is kept with person_id NULL (respondent_match 'unknown'). The
     account is the response's workspace, else the respondent's account; NULL when neither is known.
     The wave is the calendar quarter of submission (macro nps_wave_id). -#}
+{{ config(enabled=var('using_surveys')) }}
+
 with
 
 responses as (

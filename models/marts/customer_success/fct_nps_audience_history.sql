@@ -1,7 +1,7 @@
 {#- Membership history of the NPS survey audience (audience_key `nps_survey`): one row per wave and
     selected person of fct_nps_wave_eligibility; a member enters at the wave start and leaves at the start
     of the next wave (NULL for the latest wave: the current audience). -#}
-{{ config(enabled=var('using_product_db')) }}
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 
 with
 

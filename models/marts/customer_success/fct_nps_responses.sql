@@ -4,7 +4,7 @@
     unknown respondents are kept with respondent_match 'unknown'), the plan tier when the response was
     submitted ('no_subscription' for an account without a plan then, 'unknown_account' without an account)
     and whether the respondent had been selected in the wave's audience. -#}
-{{ config(enabled=var('using_product_db')) }}
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 
 with
 

@@ -6,7 +6,7 @@
     no subscription at all), no event within gtm__nps_active_days, answered within gtm__nps_cooldown_days;
     of the people left, the gtm__nps_max_people_per_account most active per account (events in the window,
     ties by person_id) are selected, the others get account_quota_reached. -#}
-{{ config(enabled=var('using_product_db')) }}
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 
 with
 

@@ -3,7 +3,7 @@
     submitted; no_subscription / unknown_account included as their own values) and `account`
     (unknown_account for responses tied to no account). Out-of-range responses are counted apart and in
     no NPS. -#}
-{{ config(enabled=var('using_product_db')) }}
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 
 with
 

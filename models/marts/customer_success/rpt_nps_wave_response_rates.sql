@@ -1,7 +1,7 @@
 {#- Response rate per NPS wave: one row per wave of fct_nps_wave_eligibility. People selected, how many
     of them answered within the wave (a response whose wave_id is the wave), the rate, plus the wave's
     responses from people who were not selected (answered a link shared otherwise, or unknown). -#}
-{{ config(enabled=var('using_product_db')) }}
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 
 with
 
