@@ -18,7 +18,7 @@ export DUCKDB_PATH ?= data/gtm.duckdb
 # End of the simulated period: the current hour, so that `dbt source freshness` passes on the demo.
 AS_OF ?= $(shell date -u +%Y-%m-%dT%H:00:00Z)
 
-.PHONY: help setup run data load build freshness test lint pytest docs bench clean test-spark spark-setup
+.PHONY: help setup run data load build freshness test lint pytest docs bench clean test-spark spark-setup browser roundup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -53,7 +53,18 @@ lint: setup ## sqlfluff lint of models, macros-generated SQL and singular tests
 	@mkdir -p $(dir $(DUCKDB_PATH))  # the dbt templater opens the warehouse file
 	$(VENV)/bin/sqlfluff lint models tests/singular analyses
 
-pytest: setup ## pytest (generator, loader, warehouse built from generated data vs ground truth)
+# Headless browser of the roundup email check (tests_py/test_roundup.py): Debian's chromium, driven by
+# Playwright. Installed with apt-get when absent (root); GTM_CHROMIUM=/path/to/chromium uses another one.
+browser: ## Install Debian's chromium (headless check of the roundup emails) when it is absent
+	@if [ -n "$$GTM_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "make browser: installing chromium (apt-get)"; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "make browser: chromium not found: run 'apt-get install -y chromium' as root or set GTM_CHROMIUM=/path/to/chromium"; exit 1; fi
+
+roundup: setup ## Render each account's monthly roundup email from $(DUCKDB_PATH) into data/roundups/
+	$(PY) scripts/render_roundup.py --database $(DUCKDB_PATH) --out data/roundups
+
+pytest: setup browser ## pytest (generator, loader, warehouse built from generated data vs ground truth)
 	$(VENV)/bin/pytest -m "not spark"
 
 test: setup lint pytest ## Every check: lint, dbt data + unit tests on generated data, pytest

@@ -365,12 +365,50 @@ def _has_health_and_truth(con: duckdb.DuckDBPyConnection) -> bool:
     except duckdb.Error:
         return False
     return True
+# --- Customer success: onboarding and NPS (issue 12 parts 1 and 6) ---------------------------------------
+def _has_relations(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
+    present = {f"{r[0]}.{r[1]}" for r in con.execute(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+    return all(n in present for n in names)
+
+
+def customer_success_onboarding_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Do the onboarding and NPS marts reflect the hidden intent that drives the generator's accounts?
+
+    Higher-intent workspaces add more sources and destinations (so they should activate more often) and
+    give higher NPS scores. Figures are reported whatever they are; empty when the marts are absent.
+    """
+    if not _has_relations(con, "marts.rpt_workspace_onboarding", "marts.fct_nps_responses", "marts.dim_accounts"):
+        return {}
+    if "truth_accounts" not in {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_type = 'VIEW'").fetchall()}:
+        return {}
+    high, low, workspaces = _one(con, """
+        select
+            avg(case when t.intent >= 0.5 then o.is_activated::int end),
+            avg(case when t.intent < 0.5 then o.is_activated::int end),
+            count(*)
+        from marts.rpt_workspace_onboarding as o
+        inner join truth_accounts as t on o.workspace_id = t.workspace_id""")
+    corr, responses = _one(con, """
+        select corr(r.score, t.intent), count(*)
+        from marts.fct_nps_responses as r
+        inner join marts.dim_accounts as a on r.account_id = a.account_id
+        inner join truth_accounts as t on a.workspace_id = t.workspace_id
+        where r.nps_category != 'out_of_range'""")
+    return {
+        "cs_onboarding_workspaces_with_truth": workspaces,
+        "cs_onboarding_activated_share_high_intent": high if high is not None else float("nan"),
+        "cs_onboarding_activated_share_low_intent": low if low is not None else float("nan"),
+        "cs_nps_responses_with_truth": responses,
+        "cs_nps_score_intent_correlation": corr if corr is not None else float("nan"),
+    }
 
 
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
-                  health_figures):
+                  health_figures, customer_success_onboarding_figures):
         figures.update(check(con))
     return figures

@@ -175,7 +175,8 @@ class World:
             out["consent_advertising"] = pa.array(~withdrawn & ((g >> np.uint64(8)) % np.uint64(3) > 0))
             out["consent_functional"] = pa.array(np.ones(n, bool))
             out["consent_source"] = fmt.take(CONSENT_SOURCES, ((g >> np.uint64(16)) % np.uint64(3)).astype(np.int64))
-        elif event in (C.E_EMAIL_DELIVERED, C.E_EMAIL_OPENED, C.E_EMAIL_CLICKED):
+        elif event in (C.E_EMAIL_DELIVERED, C.E_EMAIL_OPENED, C.E_EMAIL_CLICKED, C.E_EMAIL_BOUNCED,
+                       C.E_EMAIL_UNSUBSCRIBED):
             out["email_id"] = ids.short("em_", self.chunk * STRIDE + ref, 13)
             camp = pr.em_campaign[ref]
             out["campaign_id"] = fmt.fixed("cio_", camp, 4)
@@ -185,6 +186,10 @@ class World:
                 q = [f"{C.SITE}/blog/what-is-a-cdp?utm_source=customerio&utm_medium=email&utm_campaign={quote(c[0])}"
                      for c in C.CAMPAIGNS]
                 out["link_url"] = fmt.take(q, camp)
+            if event in (C.E_EMAIL_BOUNCED, C.E_EMAIL_UNSUBSCRIBED):
+                out["email_address"] = sp["email"].take(pp)
+            if event == C.E_EMAIL_BOUNCED:
+                out["bounce_type"] = fmt.take(["soft", "hard"], pr.em_bounce_hard[ref].astype(np.int64))
         return out
 
     def ticket_ids(self, ref: np.ndarray) -> np.ndarray:

@@ -159,14 +159,24 @@ EVENT_NAMES = [
     "Demo Requested", "Signed Up", "Teammate Invited", "Feature Used", "Consent Preference Updated",
     "Workspace Created", "Source Added", "Destination Added", "Ticket Created", "NPS Survey Responded",
     "Email Delivered", "Email Opened", "Email Link Clicked", "API Key Created", "API Call Limit Reached",
+    "Email Bounced", "Email Unsubscribed",
 ]
 (E_CTA, E_DOCS_SEARCH, E_EXPERIMENT, E_CONTENT, E_WEBINAR, E_DEMO, E_SIGNUP, E_INVITE, E_FEATURE, E_CONSENT,
  E_WORKSPACE, E_SOURCE, E_DEST, E_TICKET, E_NPS, E_EMAIL_DELIVERED, E_EMAIL_OPENED, E_EMAIL_CLICKED,
- E_API_KEY, E_API_LIMIT) = range(len(EVENT_NAMES))
+ E_API_KEY, E_API_LIMIT, E_EMAIL_BOUNCED, E_EMAIL_UNSUBSCRIBED) = range(len(EVENT_NAMES))
 
 # Features with launch dates as offsets (days) from the start of the period; negative = before it.
 FEATURES = [("connections", -400), ("protocols", -200), ("audiences", -90), ("reverse_etl", 40),
             ("ai_traits", 110), ("journeys_v2", 150)]
+# Raw table product.app_feature_launches: one row per feature above, with its documentation page.
+FEATURE_DOCS_URL = "https://docs.gtmcloud.io/features/{}"
+# Email deliverability (Email Bounced / Email Unsubscribed events): share of deliveries that bounce (of which
+# hard, i.e. permanent) and share of opened emails followed by an unsubscribe.
+EMAIL_BOUNCE_RATE = 0.03
+EMAIL_HARD_BOUNCE_SHARE = 0.6
+EMAIL_UNSUBSCRIBE_RATE = 0.05
+# Share of active data sources that stopped sending at a random time before the end of the period.
+SOURCE_STALE_RATE = 0.2
 SOURCE_TYPES = [("javascript", "Website"), ("ios", "Mobile"), ("android", "Mobile"), ("python", "Server"),
                 ("node", "Server"), ("http_api", "Server"), ("snowflake", "Warehouse"), ("hubspot", "Cloud App")]
 DESTINATIONS = [("Snowflake", "Warehouse"), ("BigQuery", "Warehouse"), ("Amplitude", "Analytics"),

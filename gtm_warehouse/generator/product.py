@@ -78,6 +78,7 @@ class ProductRows:
     em_campaign: np.ndarray
     em_subject: np.ndarray
     server: ServerEvents = field(default=None)  # type: ignore[assignment]
+    em_bounce_hard: np.ndarray = field(default=None)  # type: ignore[assignment]  # per email: hard bounce
 
 
 def make_workspaces(rng: np.random.Generator, chunk: int, acc: Accounts, ppl: People,
@@ -197,6 +198,12 @@ def simulate_product(rng: np.random.Generator, ws: Workspaces, ppl: People, sign
     src_first = np.where(active, src_first, -1)
     src_last = np.where(active, t_hi - (rng.exponential(1.0, ns) * HOUR).astype(np.int64), -1)
     src_last = np.where(active, np.maximum(src_last, src_first), -1)
+    # Some sources stop sending (inactive sources for the onboarding marts): a child generator, so the
+    # draws of ``rng`` are unchanged.
+    stale_rng = rng.spawn(1)[0]
+    stale = active & (stale_rng.random(ns) < C.SOURCE_STALE_RATE)
+    stale_last = src_first + ((t_hi - src_first) * stale_rng.random(ns)).astype(np.int64)
+    src_last = np.where(stale, np.maximum(stale_last, src_first), src_last)
     keep = src_created < t_hi
     src_ws, src_type, src_created, src_first, src_last = (a[keep] for a in (src_ws, src_type, src_created, src_first, src_last))
     emit(ws.owner[src_ws], src_created, C.E_SOURCE, np.arange(len(src_ws)))
@@ -274,9 +281,35 @@ def simulate_product(rng: np.random.Generator, ws: Workspaces, ppl: People, sign
     keep = t < t_hi
     server = ServerEvents(person=person[keep], t=t[keep], event=event[keep], ref=ref[keep],
                           lib=rng.integers(0, 2, int(keep.sum())))
+    em_bounce_hard = _email_deliverability(rng, server, em_person, em_t, opened, open_t, t_hi)
     return ProductRows(src_ws=src_ws, src_type=src_type, src_created=src_created, src_first=src_first,
                        src_last=src_last, dst_ws=dst_ws, dst_kind=dst_kind, dst_created=dst_created,
                        dst_enabled=dst_enabled, inv_ws=inv_ws, inv_person=inv_person, tk_person=tk_person,
                        tk_ws=tk_ws, tk_t=tk_t, tk_priority=tk_priority, tk_subject=tk_subject,
                        nps_person=nps_person, nps_ws=nps_ws, nps_t=nps_t, nps_score=nps_score,
-                       em_person=em_person, em_campaign=em_campaign, em_subject=em_subject, server=server)
+                       em_person=em_person, em_campaign=em_campaign, em_subject=em_subject, server=server,
+                       em_bounce_hard=em_bounce_hard)
+
+
+def _email_deliverability(rng: np.random.Generator, server: ServerEvents, em_person: np.ndarray, em_t: np.ndarray,
+                          opened: np.ndarray, open_t: np.ndarray, t_hi: int) -> np.ndarray:
+    """Email Bounced / Email Unsubscribed server events, appended to ``server`` in place.
+
+    Drawn from a child generator (``rng.spawn``), which does not advance ``rng``: the draws that
+    existed before these events are unchanged. Returns per email whether its bounce is hard.
+    """
+    sub = rng.spawn(1)[0]
+    ne = len(em_person)
+    bounced = sub.random(ne) < C.EMAIL_BOUNCE_RATE
+    hard = bounced & (sub.random(ne) < C.EMAIL_HARD_BOUNCE_SHARE)
+    bounce_t = em_t + sub.integers(2 * US, 120 * US, ne)
+    unsub = opened & ~bounced & (sub.random(ne) < C.EMAIL_UNSUBSCRIBE_RATE)
+    unsub_t = open_t + sub.integers(10 * US, 1800 * US, ne)
+    b, u = np.flatnonzero(bounced & (bounce_t < t_hi)), np.flatnonzero(unsub & (unsub_t < t_hi))
+    n_new = len(b) + len(u)
+    server.person = np.r_[server.person, em_person[b], em_person[u]]
+    server.t = np.r_[server.t, bounce_t[b], unsub_t[u]]
+    server.event = np.r_[server.event, np.full(len(b), C.E_EMAIL_BOUNCED), np.full(len(u), C.E_EMAIL_UNSUBSCRIBED)]
+    server.ref = np.r_[server.ref, b, u]
+    server.lib = np.r_[server.lib, sub.integers(0, 2, n_new)]
+    return hard

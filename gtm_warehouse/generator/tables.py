@@ -357,6 +357,7 @@ def global_tables(w_ids, cfg: C.GeneratorConfig, ad_cost: np.ndarray) -> dict[st
         "created_date": fmt.ts(np.full(n, start)), "system_modstamp": fmt.ts(np.full(n, hi)),
         "is_deleted": pa.array(np.zeros(n, bool)),
         "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, n))}
+    out["app_feature_launches"] = feature_launches(cfg)
     a = np.arange(1, N_AGENTS + 1)
     first = [C.FIRST_NAMES[i % len(C.FIRST_NAMES)] for i in range(N_AGENTS)]
     out["support_users"] = {
@@ -366,3 +367,14 @@ def global_tables(w_ids, cfg: C.GeneratorConfig, ad_cost: np.ndarray) -> dict[st
         "created_at": fmt.ts(np.full(N_AGENTS, start)), "updated_at": fmt.ts(np.full(N_AGENTS, hi)),
         "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, N_AGENTS))}
     return out
+
+
+def feature_launches(cfg: C.GeneratorConfig) -> Cols:
+    """product.app_feature_launches: one row per feature of ``config.FEATURES`` (no random draws)."""
+    names = [f[0] for f in C.FEATURES]
+    launched = np.array([cfg.start_us + d * DAY for _, d in C.FEATURES], dtype=np.int64)
+    n = len(names)
+    hi = cfg.as_of_us - 3 * 3600 * US
+    return {"id": pa.array([f"feat_{x}" for x in names]), "feature_name": pa.array(names),
+            "launched_at": fmt.ts(launched), "docs_url": pa.array([C.FEATURE_DOCS_URL.format(x) for x in names]),
+            "updated_at": fmt.ts(np.minimum(launched, hi)), "_loaded_at": fmt.ts(np.full(n, hi))}

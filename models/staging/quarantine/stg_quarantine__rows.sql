@@ -1,5 +1,6 @@
 {#- Every raw row that staging could not use, from every enabled source, with its reason.
-    Add a source here when you add its base models; disabled sources (using_* vars) drop out. -#}
+    Add a source here when you add its base models; disabled sources (using_* vars) drop out.
+    Customer success (issue 12) added email_bounced, email_unsubscribed and feature_launches. -#}
 {%- set sources = [
     {
         'name': 'segment',
@@ -11,6 +12,7 @@
             'feature_used', 'content_downloaded', 'webinar_registered', 'demo_requested', 'ticket_created',
             'nps_survey_responded', 'consent_preference_updated', 'email_delivered', 'email_opened',
             'email_link_clicked',
+            'email_bounced', 'email_unsubscribed',
         ],
     },
     {
@@ -30,6 +32,7 @@
         'tables': [
             'users', 'workspaces', 'workspace_users', 'subscriptions', 'sources', 'destinations',
             'api_usage_daily',
+            'feature_launches',
         ],
     },
     {
