@@ -50,7 +50,7 @@ fit_rules as (
     select
         rule_key,
         component,
-        attribute,
+        attribute_name,
         value_pattern,
         min_value,
         max_value,
@@ -98,7 +98,7 @@ attribute_values as (
 
     select
         person_id,
-        'employees' as attribute,
+        'employees' as attribute_name,
         cast(null as {{ dbt.type_string() }}) as text_value,
         employees as numeric_value
     from attributes
@@ -106,7 +106,7 @@ attribute_values as (
     union all
     select
         person_id,
-        'industry' as attribute,
+        'industry' as attribute_name,
         industry as text_value,
         cast(null as bigint) as numeric_value
     from attributes
@@ -114,7 +114,7 @@ attribute_values as (
     union all
     select
         person_id,
-        'job_title' as attribute,
+        'job_title' as attribute_name,
         job_title as text_value,
         cast(null as bigint) as numeric_value
     from attributes
@@ -127,16 +127,16 @@ rule_matches as (
     select
         attribute_values.person_id,
         fit_rules.component,
-        fit_rules.attribute,
+        fit_rules.attribute_name,
         fit_rules.rule_key,
         fit_rules.points,
         row_number() over (
-            partition by attribute_values.person_id, fit_rules.attribute
-            order by fit_rules.points desc, fit_rules.rule_key
+            partition by attribute_values.person_id, fit_rules.attribute_name
+            order by fit_rules.points desc, fit_rules.rule_key asc
         ) as rule_rank
     from attribute_values
     inner join fit_rules
-        on attribute_values.attribute = fit_rules.attribute
+        on attribute_values.attribute_name = fit_rules.attribute_name
     where
         (
             fit_rules.value_pattern is null

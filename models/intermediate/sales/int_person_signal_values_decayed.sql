@@ -10,6 +10,12 @@
 {%- set half_life = var('gtm__sales_score_half_life_days') | int -%}
 {%- set window = var('gtm__sales_score_window_days') | int -%}
 {%- set last_step = ((window - 1) // half_life) -%}
+{#- (days after the event, change of its weight that day): +1, -0.5, -0.25, ..., the rest at the window's end -#}
+{%- set decay_steps = [(0, 1.0)] -%}
+{%- for step in range(1, last_step + 1) -%}
+    {%- do decay_steps.append((step * half_life, -(0.5 ** step))) -%}
+{%- endfor -%}
+{%- do decay_steps.append((window, -(0.5 ** last_step))) -%}
 with
 
 signals as (
@@ -43,18 +49,9 @@ dates as (
 decay_steps as (
 
     select
-        0 as offset_days,
-        cast(1.0 as double) as weight_change
-    {%- for step in range(1, last_step + 1) %}
-    union all
-    select
-        {{ step * half_life }} as offset_days,
-        cast({{ -(0.5 ** step) }} as double) as weight_change
-    {%- endfor %}
-    union all
-    select
-        {{ window }} as offset_days,
-        cast({{ -(0.5 ** last_step) }} as double) as weight_change
+        offset_days,
+        cast(weight_change as double) as weight_change
+    from values {{ decay_steps | join(', ') }} as steps (offset_days, weight_change)
 
 ),
 

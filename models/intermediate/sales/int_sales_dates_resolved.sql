@@ -11,11 +11,10 @@ events as (
 as_of as (
 
     select
-        {%- if var('gtm__sales_as_of_date') %}
-        cast('{{ var("gtm__sales_as_of_date") }}' as date) as as_of_date
-        {%- else %}
-        cast(max(event_at) as date) as as_of_date
-        {%- endif %}
+        coalesce(
+            cast({{ "'" ~ var('gtm__sales_as_of_date') ~ "'" if var('gtm__sales_as_of_date') else 'null' }} as date),
+            cast(max(event_at) as date)
+        ) as as_of_date
     from events
 
 ),

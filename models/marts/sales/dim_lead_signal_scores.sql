@@ -103,14 +103,14 @@ final as (
         scores.firmographic_fit_score,
         scores.title_fit_score,
         scores.top_reasons,
-        coalesce(episode_summary.is_mql, false) as is_mql,
-        coalesce(episode_summary.mql_episode_count, 0) as mql_episode_count,
         episode_summary.first_mql_at,
         episode_summary.last_mql_at,
         scores.emails_today,
         scores.last_visit_at,
         scores.visits_this_week,
-        scores.top_pages
+        scores.top_pages,
+        coalesce(episode_summary.is_mql, false) as is_mql,
+        coalesce(episode_summary.mql_episode_count, 0) as mql_episode_count
     from leads
     inner join scores
         on leads.person_id = scores.person_id

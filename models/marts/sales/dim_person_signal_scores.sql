@@ -8,6 +8,9 @@
     fct_person_score_history against an independent computation. -#}
 {%- set half_life = var('gtm__sales_score_half_life_days') | int -%}
 {%- set window = var('gtm__sales_score_window_days') | int -%}
+{%- set signal_age_days = dbt.datediff('signal_days.signal_date', 'dates.as_of_date', 'day') -%}
+{%- set page_count_text = 'cast(count(*) as ' ~ dbt.type_string() ~ ')' -%}
+{%- set page_age_days = dbt.datediff('event_date', 'as_of_date', 'day') -%}
 with
 
 dates as (
@@ -91,7 +94,7 @@ signal_points_now as (
         least(
             sum(
                 signal_days.event_count * signals.points
-                * power(0.5, floor({{ dbt.datediff('signal_days.signal_date', 'dates.as_of_date', 'day') }} / {{ half_life }}))
+                * power(0.5, floor({{ signal_age_days }} / {{ half_life }}))
             ),
             max(signals.cap_points)
         ) as signal_points
@@ -99,7 +102,7 @@ signal_points_now as (
     inner join signals
         on signal_days.signal_key = signals.signal_key
     cross join dates
-    where {{ dbt.datediff('signal_days.signal_date', 'dates.as_of_date', 'day') }} < {{ window }}
+    where {{ signal_age_days }} < {{ window }}
     group by signal_days.person_id, signal_days.signal_key
 
 ),
@@ -233,13 +236,13 @@ page_counts as (
     select
         person_id,
         page_path,
-        count(*) as page_views,
+        {{ dbt.concat(['page_path', "' ('", page_count_text, "')'"]) }} as page_label,
         row_number() over (partition by person_id order by count(*) desc, page_path) as page_rank
     from events_until_as_of
     where
         event_type = 'page'
         and page_path is not null
-        and {{ dbt.datediff('event_date', 'as_of_date', 'day') }} < {{ var('gtm__sales_top_pages_days') }}
+        and {{ page_age_days }} < {{ var('gtm__sales_top_pages_days') }}
     group by person_id, page_path
 
 ),
@@ -249,10 +252,10 @@ top_pages as (
     select
         person_id,
         concat_ws(
-            '; '
-            {%- for rank in range(1, 4) %},
-            max(case when page_rank = {{ rank }} then {{ dbt.concat(['page_path', "' ('", 'cast(page_views as ' ~ dbt.type_string() ~ ')', "')'"]) }} end)
-            {%- endfor %}
+            '; ',
+            max(case when page_rank = 1 then page_label end),
+            max(case when page_rank = 2 then page_label end),
+            max(case when page_rank = 3 then page_label end)
         ) as top_pages
     from page_counts
     group by person_id
@@ -263,9 +266,9 @@ session_metrics as (
 
     select
         sessions.person_id,
-        max(sessions.started_at) as last_visit_at,
         cast(sum(case when cast(sessions.started_at as date) >= dates.as_of_week_start then 1 else 0 end) as bigint)
-            as visits_this_week
+            as visits_this_week,
+        max(sessions.started_at) as last_visit_at
     from sessions
     cross join dates
     where cast(sessions.started_at as date) <= dates.as_of_date
@@ -279,19 +282,19 @@ final as (
         scores.person_id,
         scores.account_id,
         dates.as_of_date,
-        round(
-            scores.behaviour_score + scores.colleague_score + scores.firmographic_fit_score + scores.title_fit_score, 1
-        ) as score,
         scores.behaviour_score,
         scores.colleague_score,
         scores.firmographic_fit_score,
         scores.title_fit_score,
+        session_metrics.last_visit_at,
+        event_metrics.last_page_view_at,
+        top_pages.top_pages,
+        round(
+            scores.behaviour_score + scores.colleague_score + scores.firmographic_fit_score + scores.title_fit_score, 1
+        ) as score,
         coalesce(top_reasons.top_reasons, '') as top_reasons,
         coalesce(event_metrics.emails_today, 0) as emails_today,
-        session_metrics.last_visit_at,
-        coalesce(session_metrics.visits_this_week, 0) as visits_this_week,
-        event_metrics.last_page_view_at,
-        top_pages.top_pages
+        coalesce(session_metrics.visits_this_week, 0) as visits_this_week
     from scores
     cross join dates
     left join top_reasons

@@ -12,6 +12,10 @@
       episode starts after conversion. Duplicate leads of a person never trigger: their primary lead does.
     Every episode is kept. -#}
 {%- set threshold = var('gtm__sales_mql_threshold') -%}
+{%- set episode_number_text -%}
+    cast(row_number() over (partition by candidates_in_segment.lead_id order by candidates_in_segment.mql_at)
+        as {{ dbt.type_string() }})
+{%- endset -%}
 with
 
 leads as (
@@ -98,8 +102,8 @@ arms_bounded as (
         arms.person_id,
         arms.armed_at,
         arms.arm_type,
-        lead(arms.armed_at) over (partition by arms.lead_id order by arms.armed_at) as next_armed_at,
-        leads.converted_at
+        leads.converted_at,
+        lead(arms.armed_at) over (partition by arms.lead_id order by arms.armed_at) as next_armed_at
     from arms
     inner join leads
         on arms.lead_id = leads.lead_id
@@ -194,8 +198,7 @@ candidates_in_segment as (
 episodes as (
 
     select
-        {{ dbt.hash(dbt.concat(['candidates_in_segment.lead_id', "'|'", 'cast(row_number() over (partition by candidates_in_segment.lead_id order by candidates_in_segment.mql_at) as ' ~ dbt.type_string() ~ ')'])) }}
-            as mql_episode_id,
+        {{ dbt.hash(dbt.concat(['candidates_in_segment.lead_id', "'|'", episode_number_text])) }} as mql_episode_id,
         candidates_in_segment.lead_id,
         leads.person_id,
         leads.account_id,
@@ -250,7 +253,7 @@ signal_values_at_mql as (
     inner join signal_values
         on
             episodes.person_id = signal_values.person_id
-            and signal_values.change_date <= episodes.score_date_at_mql
+            and episodes.score_date_at_mql >= signal_values.change_date
 
 ),
 
@@ -302,10 +305,10 @@ final as (
         episodes.mql_at,
         episodes.score_date_at_mql,
         episodes.score_at_mql,
-        coalesce(top_reasons.top_reasons, '') as top_reasons,
         episodes.trigger_type,
         episodes.ended_at,
         episodes.end_reason,
+        coalesce(top_reasons.top_reasons, '') as top_reasons,
         episodes.ended_at is null as is_current
     from episodes
     left join top_reasons

@@ -94,8 +94,8 @@ mql_flags as (
     left join episodes
         on
             lead_members_ordered.lead_id = episodes.lead_id
-            and episodes.mql_at >= lead_members_ordered.created_at
-            and (lead_members_ordered.next_created_at is null or episodes.mql_at < lead_members_ordered.next_created_at)
+            and lead_members_ordered.created_at <= episodes.mql_at
+            and (lead_members_ordered.next_created_at is null or lead_members_ordered.next_created_at > episodes.mql_at)
     group by lead_members_ordered.lead_id, lead_members_ordered.campaign_member_id
 
 ),

@@ -139,19 +139,19 @@ enriched as (
         leads.lead_status,
         leads.created_at,
         leads.score,
-        coalesce(scores_yesterday.score, 0) as score_yesterday,
-        leads.score - coalesce(scores_yesterday.score, 0) as score_change_since_yesterday,
-        coalesce(audience_summary.audience_count, 0) as audience_count,
         audience_summary.audiences,
         change_summary.audiences_entered,
         change_summary.audiences_exited,
         leads.is_mql,
-        leads.is_mql and cast(leads.last_mql_at as date) = dates.as_of_date as is_new_mql,
         leads.top_reasons,
         leads.last_visit_at,
         leads.visits_this_week,
         leads.emails_today,
-        leads.as_of_date
+        leads.as_of_date,
+        coalesce(scores_yesterday.score, 0) as score_yesterday,
+        leads.score - coalesce(scores_yesterday.score, 0) as score_change_since_yesterday,
+        coalesce(audience_summary.audience_count, 0) as audience_count,
+        leads.is_mql and cast(leads.last_mql_at as date) = dates.as_of_date as is_new_mql
     from leads
     cross join dates
     left join accounts
@@ -171,7 +171,7 @@ ranked as (
 
     select
         row_number() over (
-            order by score desc, audience_count desc, created_at desc, lead_id
+            order by score desc, audience_count desc, created_at desc, lead_id asc
         ) as priority_rank,
         lead_id,
         person_id,
