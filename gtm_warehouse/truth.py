@@ -365,6 +365,8 @@ def _has_health_and_truth(con: duckdb.DuckDBPyConnection) -> bool:
     except duckdb.Error:
         return False
     return True
+
+
 # --- Customer success: onboarding and NPS (issue 12 parts 1 and 6) ---------------------------------------
 def _has_relations(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     present = {f"{r[0]}.{r[1]}" for r in con.execute(
@@ -405,10 +407,114 @@ def customer_success_onboarding_figures(con: duckdb.DuckDBPyConnection) -> dict[
     }
 
 
+# --- Sales (models/marts/sales): does the signal threshold score find the leads that matter? ---------------
+SALES_HIGH_INTENT = 0.5  # a person whose hidden intent is at least this is a "true high-intent" person
+
+
+def _auc(pairs: list[tuple[float, bool]]) -> float | None:
+    """Area under the ROC curve of `score` for `label` (Mann-Whitney, ties count half); None without both
+    classes. 0.5 is a random order."""
+    positives = sum(1 for _, label in pairs if label)
+    negatives = len(pairs) - positives
+    if not positives or not negatives:
+        return None
+    ordered = sorted(pairs, key=lambda pair: pair[0])
+    rank_sum, i = 0.0, 0
+    while i < len(ordered):
+        j = i
+        while j < len(ordered) and ordered[j][0] == ordered[i][0]:
+            j += 1
+        average_rank = (i + 1 + j) / 2  # ranks i+1..j share their mean
+        rank_sum += average_rank * sum(1 for _, label in ordered[i:j] if label)
+        i = j
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def sales_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The signal threshold score against outcomes and the hidden intent. A lead "reaches an opportunity"
+    when it was converted with one or its account got an opportunity after the lead was created. The
+    score is taken on the day the lead was created (what a router would have seen, no later behaviour)
+    and today (descriptive: it also sees behaviour after the opportunity). A true high-intent person has
+    hidden intent >= SALES_HIGH_INTENT. Absent sales marts or truth: no figures."""
+    present = _one(con, """
+        select count(*) from information_schema.tables
+        where table_schema = 'marts' and table_name in ('dim_lead_signal_scores', 'fct_mql_episodes')
+    """)[0]
+    truth_present = _one(con, """
+        select count(*) from duckdb_views() where view_name in ('truth_people', 'truth_identities')
+    """)[0]
+    if present < 2 or truth_present < 2:
+        return {}
+    con.execute("""
+        create or replace temp view sales_lead_outcomes as
+        with opportunities as (
+            select accounts.account_id, min(opportunities.created_at) as first_opportunity_at,
+                max(opportunities.created_at) as last_opportunity_at
+            from staging.stg_crm__opportunities as opportunities
+            join marts.dim_accounts as accounts on opportunities.account_id = accounts.crm_account_id
+            where not opportunities.is_deleted
+            group by accounts.account_id
+        ),
+        truth_leads as (
+            select identities.identifier_value as lead_id, people.intent
+            from truth_identities as identities
+            join truth_people as people on identities.person_id = people.person_id
+            where identities.identifier_type = 'crm_lead_id'
+        ),
+        score_at_creation as (
+            select leads.lead_id, arg_max(history.score, history.score_date) as score
+            from marts.dim_lead_signal_scores as leads
+            join marts.fct_person_score_history as history
+                on leads.person_id = history.person_id and history.score_date <= cast(leads.created_at as date)
+            group by leads.lead_id
+        )
+        select
+            leads.lead_id,
+            leads.is_primary_lead,
+            leads.score as current_score,
+            coalesce(score_at_creation.score, 0) as score_at_creation,
+            leads.converted_opportunity_id is not null
+                or coalesce(opportunities.last_opportunity_at >= leads.created_at, false) as reached_opportunity,
+            truth_leads.intent,
+            truth_leads.intent >= %(high)s as is_true_high_intent
+        from marts.dim_lead_signal_scores as leads
+        left join opportunities on leads.account_id = opportunities.account_id
+        left join truth_leads on leads.lead_id = truth_leads.lead_id
+        left join score_at_creation on leads.lead_id = score_at_creation.lead_id
+    """ % {"high": SALES_HIGH_INTENT})
+    rows = con.execute("""
+        select score_at_creation, current_score, reached_opportunity, coalesce(is_true_high_intent, false)
+        from sales_lead_outcomes
+    """).fetchall()
+    mql_rows, mql_high, first_mql_rows, first_mql_high = _one(con, """
+        select
+            count(*),
+            count(*) filter (where outcomes.is_true_high_intent),
+            count(*) filter (where episodes.episode_number = 1),
+            count(*) filter (where episodes.episode_number = 1 and outcomes.is_true_high_intent)
+        from marts.fct_mql_episodes as episodes
+        join sales_lead_outcomes as outcomes using (lead_id)
+    """)
+    leads_total = len(rows)
+    leads_high = sum(1 for row in rows if row[3])
+    figures: dict[str, float] = {
+        "sales_leads_scored": leads_total,
+        "sales_leads_reaching_opportunity": sum(1 for row in rows if row[2]),
+        "sales_score_opportunity_auc_at_lead_created": _auc([(row[0], row[2]) for row in rows]),
+        "sales_score_opportunity_auc_current": _auc([(row[1], row[2]) for row in rows]),
+        "sales_score_high_intent_auc_current": _auc([(row[1], row[3]) for row in rows]),
+        "sales_mql_episodes": mql_rows,
+        "sales_mql_true_high_intent_share": mql_high / mql_rows if mql_rows else 0.0,
+        "sales_first_mql_true_high_intent_share": first_mql_high / first_mql_rows if first_mql_rows else 0.0,
+        "sales_lead_true_high_intent_share": leads_high / leads_total if leads_total else 0.0,
+    }
+    return {name: value for name, value in figures.items() if value is not None}
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
-                  health_figures, customer_success_onboarding_figures):
+                  health_figures, customer_success_onboarding_figures, sales_figures):
         figures.update(check(con))
     return figures
