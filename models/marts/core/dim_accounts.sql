@@ -11,7 +11,9 @@ accounts as (
         domain,
         industry,
         employees,
-        workspace_created_at
+        workspace_created_at,
+        account_match_evidence,
+        crm_account_count
     from {{ ref('int_accounts_unified') }}
 
 ),
@@ -95,7 +97,9 @@ final as (
             when plan_summary.first_paid_at is not null then 'churned'
             when accounts.workspace_id is not null then 'free'
             else 'prospect'
-        end as lifecycle_stage
+        end as lifecycle_stage,
+        accounts.account_match_evidence,
+        accounts.crm_account_count
     from accounts
     left join people on accounts.account_id = people.account_id
     left join plan_summary on accounts.account_id = plan_summary.account_id
