@@ -56,6 +56,8 @@ contact_domains as (
         and contacts.email_domain is not null
         and free_email_domains.domain is null
         and contacts.email_domain not in {{ internal_domains }}
+        and {{ gtm_warehouse.not_erased(
+            [['crm_contact_id', 'contacts.contact_id'], ['email', 'contacts.email']], ref('int_erased_identifiers')) }}
     group by contacts.account_id, contacts.email_domain
 
 ),

@@ -1,6 +1,7 @@
 {#- One row per product workspace: from the product database, else (or when it is switched off) from
     Segment group calls, with the company domain it shows: the group's website host, else the owner's
-    email domain; never a free-mail or internal domain. -#}
+    email domain; never a free-mail or internal domain. Rows of people who asked to be forgotten
+    (int_erased_identifiers) are no evidence: the result is what data without them would give. -#}
 {%- set internal_domains -%}
     ({%- for domain in var('gtm__internal_email_domains') %}'{{ domain | lower }}'{{ ", " if not loop.last }}{% endfor -%})
 {%- endset -%}
@@ -16,6 +17,7 @@ groups as (
         website,
         event_at
     from {{ ref('stg_segment__groups') }}
+    where {{ gtm_warehouse.not_erased([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -51,6 +53,7 @@ group_traits as (
             user_id,
             email_domain
         from {{ ref('stg_product__users') }}
+        where {{ gtm_warehouse.not_erased([['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
     ),
 

@@ -45,6 +45,8 @@ identifies as (
         full_name,
         event_at
     from {{ ref('stg_segment__identifies') }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -57,6 +59,8 @@ signups as (
         company_name,
         event_at
     from {{ ref('stg_segment__signed_up') }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 
