@@ -441,3 +441,9 @@
 
     ),
 {%- endmacro %}
+
+
+{#- A list of values as quoted SQL string literals, comma-separated (for `in (...)`). -#}
+{% macro sql_string_list(values) -%}
+    {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+{%- endmacro %}

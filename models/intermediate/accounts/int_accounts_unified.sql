@@ -75,20 +75,37 @@ workspaces as (
 
     ),
 
+    crm_with_workspace as (
+
+        select
+            account_id,
+            crm_account_id,
+            workspace_id,
+            crm_domain,
+            account_match_evidence,
+            account_name,
+            industry,
+            number_of_employees,
+            crm_account_count
+        from crm_primary
+        where workspace_id is not null
+
+    ),
+
 {% endif %}
-joined as (
+with_workspace as (
 
     select
-        coalesce(workspaces.workspace_id, {{ 'crm_primary.workspace_id' if var('using_crm') else 'null' }})
+        coalesce(workspaces.workspace_id, {{ 'crm_with_workspace.workspace_id' if var('using_crm') else 'null' }})
             as workspace_id,
         {%- if var('using_crm') %}
-            crm_primary.crm_account_id,
-            coalesce(crm_primary.account_name, workspaces.workspace_name) as account_name,
-            coalesce(crm_primary.industry, workspaces.industry) as industry,
-            coalesce(crm_primary.number_of_employees, workspaces.employees) as employees,
-            coalesce(crm_primary.crm_domain, workspaces.domain) as domain,
-            coalesce(crm_primary.account_match_evidence, 'workspace_only') as account_match_evidence,
-            coalesce(crm_primary.crm_account_count, 0) as crm_account_count,
+            crm_with_workspace.crm_account_id,
+            coalesce(crm_with_workspace.account_name, workspaces.workspace_name) as account_name,
+            coalesce(crm_with_workspace.industry, workspaces.industry) as industry,
+            coalesce(crm_with_workspace.number_of_employees, workspaces.employees) as employees,
+            coalesce(crm_with_workspace.crm_domain, workspaces.domain) as domain,
+            coalesce(crm_with_workspace.account_match_evidence, 'workspace_only') as account_match_evidence,
+            coalesce(crm_with_workspace.crm_account_count, 0) as crm_account_count,
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as crm_account_id,
         workspaces.workspace_name as account_name,
@@ -102,9 +119,26 @@ joined as (
         workspaces.created_at as workspace_created_at
     from workspaces
     {%- if var('using_crm') %}
-        full outer join (
-            select * from crm_primary where workspace_id is not null
-        ) as crm_primary on workspaces.workspace_id = crm_primary.workspace_id
+    full outer join crm_with_workspace on workspaces.workspace_id = crm_with_workspace.workspace_id
+    {%- endif %}
+
+),
+
+joined as (
+
+    select
+        workspace_id,
+        crm_account_id,
+        account_name,
+        industry,
+        employees,
+        domain,
+        account_match_evidence,
+        crm_account_count,
+        workspace_name,
+        workspace_created_at
+    from with_workspace
+    {%- if var('using_crm') %}
         union all
         select
             cast(null as {{ dbt.type_string() }}) as workspace_id,

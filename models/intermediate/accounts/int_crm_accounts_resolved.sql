@@ -7,9 +7,8 @@
     no workspace are one account per domain (crm_duplicate_domain for the later ones), else their own
     (crm_only). Soft-deleted CRM accounts and contacts are no evidence at all. -#}
 {%- set match_priority = var('gtm__account_match_priority') -%}
-{%- set internal_domains -%}
-    ({%- for domain in var('gtm__internal_email_domains') %}'{{ domain | lower }}'{{ ", " if not loop.last }}{% endfor -%})
-{%- endset -%}
+{%- set internal_domain_list = var('gtm__internal_email_domains') | map('lower') | list -%}
+{%- set internal_domains = '(' ~ gtm_warehouse.sql_string_list(internal_domain_list) ~ ')' -%}
 {{ config(enabled=var('using_crm')) }}
 
 with
@@ -28,8 +27,9 @@ crm_accounts as (
     select
         account_id as crm_account_id,
         workspace_id as workspace_id_field,
-        lower({{ gtm_warehouse.url_host("case when website like '%://%' then website else 'https://' || website end") }})
-            as website_domain,
+        lower(
+            {{ gtm_warehouse.url_host("case when website like '%://%' then website else 'https://' || website end") }}
+        ) as website_domain,
         created_at
     from {{ ref('stg_crm__accounts') }}
     where not coalesce(is_deleted, false)
@@ -164,9 +164,7 @@ best_match as (
                     workspace_id
             ) as preference
         from candidates
-        where account_match_evidence in (
-            {%- for evidence in match_priority %}'{{ evidence }}'{{ ", " if not loop.last }}{% endfor -%}
-        )
+        where account_match_evidence in ({{ gtm_warehouse.sql_string_list(match_priority) }})
     ) as ranked
     where preference = 1
 

@@ -161,25 +161,25 @@ evidence as (
         union all
         select
             identities.person_id,
-            accounts.account_id,
+            crm_map.account_id,
             'crm_contact' as evidence_kind,
             crm_contact.observations,
             crm_contact.last_seen_at
         from crm_contact
         inner join identities
             on identities.identifier_type = 'crm_contact_id' and crm_contact.contact_id = identities.identifier_value
-        inner join crm_account_map as accounts on crm_contact.crm_account_id = accounts.crm_account_id
+        inner join crm_account_map as crm_map on crm_contact.crm_account_id = crm_map.crm_account_id
         union all
         select
             identities.person_id,
-            accounts.account_id,
+            crm_map.account_id,
             'crm_lead_conversion' as evidence_kind,
             crm_lead_conversion.observations,
             crm_lead_conversion.last_seen_at
         from crm_lead_conversion
         inner join identities
             on identities.identifier_type = 'crm_lead_id' and crm_lead_conversion.lead_id = identities.identifier_value
-        inner join crm_account_map as accounts on crm_lead_conversion.crm_account_id = accounts.crm_account_id
+        inner join crm_account_map as crm_map on crm_lead_conversion.crm_account_id = crm_map.crm_account_id
     {%- endif %}
     {%- if var('using_support') %}
         union all

@@ -2,9 +2,8 @@
     Segment group calls, with the company domain it shows: the group's website host, else the owner's
     email domain; never a free-mail or internal domain. Rows of people who asked to be forgotten
     (int_erased_identifiers) are no evidence: the result is what data without them would give. -#}
-{%- set internal_domains -%}
-    ({%- for domain in var('gtm__internal_email_domains') %}'{{ domain | lower }}'{{ ", " if not loop.last }}{% endfor -%})
-{%- endset -%}
+{%- set internal_domain_list = var('gtm__internal_email_domains') | map('lower') | list -%}
+{%- set internal_domains = '(' ~ gtm_warehouse.sql_string_list(internal_domain_list) ~ ')' -%}
 with
 
 groups as (
@@ -17,7 +16,9 @@ groups as (
         website,
         event_at
     from {{ ref('stg_segment__groups') }}
-    where {{ gtm_warehouse.not_erased([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')) }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')
+    ) }}
 
 ),
 
@@ -53,7 +54,9 @@ group_traits as (
             user_id,
             email_domain
         from {{ ref('stg_product__users') }}
-        where {{ gtm_warehouse.not_erased([['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
+        where {{ gtm_warehouse.not_erased(
+            [['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')
+        ) }}
 
     ),
 
@@ -98,8 +101,10 @@ with_domain as (
     select
         workspaces.*,
         lower(coalesce(
-            {{ gtm_warehouse.url_host("case when website like '%://%' then website else 'https://' || website end") }},
-            owner_email_domain
+            {{ gtm_warehouse.url_host(
+                "case when workspaces.website like '%://%' then workspaces.website else 'https://' || workspaces.website end"
+            ) }},
+            workspaces.owner_email_domain
         )) as candidate_domain
     from workspaces
 

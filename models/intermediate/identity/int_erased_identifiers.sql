@@ -18,9 +18,7 @@
             email,
             anonymous_id
         from {{ ref('stg_privacy__deletion_requests') }}
-        where request_status in (
-            {%- for status in var('gtm__erasure_request_statuses') %}'{{ status }}'{{ ", " if not loop.last }}{% endfor -%}
-        )
+        where request_status in ({{ gtm_warehouse.sql_string_list(var('gtm__erasure_request_statuses')) }})
 
     ),
 

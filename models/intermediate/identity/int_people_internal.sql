@@ -25,9 +25,7 @@ identities as (
             cast(support_user_id as {{ string }}) as identifier_value,
             'support_staff_role' as internal_reason
         from {{ ref('stg_support__users') }}
-        where user_role in (
-            {%- for role in var('gtm__internal_support_roles') %}'{{ role }}'{{ ", " if not loop.last }}{% endfor -%}
-        )
+        where user_role in ({{ gtm_warehouse.sql_string_list(var('gtm__internal_support_roles')) }})
 
     ),
 
@@ -54,9 +52,8 @@ internal_emails as (
     from identities
     where
         identifier_type = 'email'
-        and {{ dbt.split_part('identifier_value', "'@'", 2) }} in (
-            {%- for domain in var('gtm__internal_email_domains') %}'{{ domain | lower }}'{{ ", " if not loop.last }}{% endfor -%}
-        )
+        and {{ dbt.split_part('identifier_value', "'@'", 2) }}
+        in ({{ gtm_warehouse.sql_string_list(var('gtm__internal_email_domains') | map('lower') | list) }})
 
 ),
 
@@ -91,8 +88,9 @@ resolved as (
     select
         coalesce(
             identities.person_id,
-            {{ gtm_warehouse.person_id_from_label(gtm_warehouse.identity_label(
-                'internal_identifiers.identifier_type', 'internal_identifiers.identifier_value')) }}
+            {{ gtm_warehouse.person_id_from_label(
+                gtm_warehouse.identity_label('internal_identifiers.identifier_type', 'internal_identifiers.identifier_value')
+            ) }}
         ) as person_id,
         internal_identifiers.internal_reason
     from internal_identifiers

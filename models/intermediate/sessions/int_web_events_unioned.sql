@@ -56,7 +56,9 @@ page_events as (
     from stg_segment__pages
     where
         anonymous_id is not null
-        and {{ gtm_warehouse.not_erased([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers') }}
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers'
+        ) }}
 
 ),
 
@@ -90,7 +92,9 @@ track_events as (
     from stg_segment__tracks
     where
         anonymous_id is not null
-        and {{ gtm_warehouse.not_erased([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers') }}
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers'
+        ) }}
 
 ),
 

@@ -82,6 +82,8 @@ final as (
         accounts.crm_account_id,
         accounts.industry,
         accounts.employees,
+        accounts.account_match_evidence,
+        accounts.crm_account_count,
         plan_summary.current_plan_tier,
         plan_summary.current_mrr_amount,
         accounts.workspace_created_at as signed_up_at,
@@ -97,9 +99,7 @@ final as (
             when plan_summary.first_paid_at is not null then 'churned'
             when accounts.workspace_id is not null then 'free'
             else 'prospect'
-        end as lifecycle_stage,
-        accounts.account_match_evidence,
-        accounts.crm_account_count
+        end as lifecycle_stage
     from accounts
     left join people on accounts.account_id = people.account_id
     left join plan_summary on accounts.account_id = plan_summary.account_id

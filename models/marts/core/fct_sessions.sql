@@ -181,8 +181,8 @@ final as (
         track_count,
         event_count,
         last_loaded_at as loaded_at,
-        event_count = 1 as is_bounce,
-        is_internal
+        is_internal,
+        event_count = 1 as is_bounce
     from scoped
 
 )
