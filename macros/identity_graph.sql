@@ -72,13 +72,14 @@
 
 
 {#- True when none of the row's identifier columns ([[type, column]...]) is in `erased` (a relation or
-    CTE with identifier_type, identifier_hash: int_erased_identifiers). -#}
+    CTE with identifier_type, identifier_hash: int_erased_identifiers). A conjunction of plain `not in`
+    (a NULL column hashes to '' and never matches): Spark refuses a `not in` subquery nested in `or`. -#}
 {% macro not_erased(columns, erased) -%}
     {%- for identifier_type, column in columns %}
-        ({{ column }} is null or {{ dbt.hash('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }} not in (
+        coalesce({{ dbt.hash('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }}, '') not in (
             select erased_{{ loop.index }}.identifier_hash from {{ erased }} as erased_{{ loop.index }}
             where erased_{{ loop.index }}.identifier_type = '{{ identifier_type }}'
-        )){{ ' and' if not loop.last }}
+        ){{ ' and' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 

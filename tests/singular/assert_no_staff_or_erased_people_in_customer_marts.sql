@@ -65,9 +65,12 @@ erased_events as (
 
     select
         'fct_events' as found_in,
-        message_id as row_key
-    from {{ ref('fct_events') }}
-    where not ({{ gtm_warehouse.not_erased([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased') }})
+        events.message_id as row_key
+    from {{ ref('fct_events') }} as events
+    inner join erased
+        on
+            (erased.identifier_type = 'anonymous_id' and {{ dbt.hash('events.anonymous_id') }} = erased.identifier_hash)
+            or (erased.identifier_type = 'user_id' and {{ dbt.hash('events.user_id') }} = erased.identifier_hash)
 
 )
 
