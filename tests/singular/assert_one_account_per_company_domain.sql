@@ -15,7 +15,7 @@ accounts as (
 
 select
     domain,
-    count(*) as accounts,
+    count(*) as account_count,
     count(workspace_id) as workspace_accounts
 from accounts
 group by domain
