@@ -86,6 +86,27 @@ def staging_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     }
 
 
+def _erased_truth_people(con: duckdb.DuckDBPyConnection) -> str:
+    """Temp view `erased_truth_people`: the true person of every deletion request that the warehouse applies
+    (their rows must be absent, so the truth figures leave them out of what is expected); returns its name."""
+    has_requests = _one(con, """select count(*) from information_schema.tables
+        where table_schema = 'staging' and table_name = 'stg_privacy__deletion_requests'""")[0]
+    if not has_requests:
+        con.execute("create or replace temp view erased_truth_people as select null::varchar as person_id where false")
+        return "erased_truth_people"
+    con.execute("""
+        create or replace temp view erased_truth_people as
+        select distinct t.person_id
+        from staging.stg_privacy__deletion_requests as r
+        join truth_identities as t
+            on (t.identifier_type = 'email' and t.identifier_value = r.email)
+            or (t.identifier_type = 'user_id' and t.identifier_value = r.user_id)
+            or (t.identifier_type = 'anonymous_id' and t.identifier_value = r.anonymous_id)
+        where r.request_status in ('pending', 'completed')
+    """)
+    return "erased_truth_people"
+
+
 def _pairwise(con: duckdb.DuckDBPyConnection, assignments_sql: str) -> tuple[float, float, int]:
     """Pairwise precision and recall of a clustering: `assignments_sql` yields (item, predicted, actual)."""
     true_positive, predicted_pairs, actual_pairs, items = _one(con, f"""
@@ -113,11 +134,12 @@ def identity_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     several people (shared devices) have no single right answer and are left out too;
     `identity_shared_identifiers_cut_share` says how many of them merge protection cut out of the graph.
     """
-    truth_single = """
+    erased = _erased_truth_people(con)
+    truth_single = f"""
         select identifier_type, identifier_value, min(person_id) as actual
         from truth_identities
         group by all
-        having count(distinct person_id) = 1
+        having count(distinct person_id) = 1 and min(person_id) not in (select person_id from {erased})
     """
     precision, recall, items = _pairwise(con, f"""
         select s.identifier_type || ':' || s.identifier_value as item, s.person_id as predicted, t.actual
@@ -222,7 +244,8 @@ def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Sessionization: the share of true sessions whose exact event set (message ids of their usable page
     and track rows) is one built session's event set, and how often such a session's channel is right."""
     channel_map = " ".join(f"when '{code}' then '{name}'" for code, name in _TRUE_CHANNELS.items())
-    con.execute("""
+    erased = _erased_truth_people(con)
+    con.execute(f"""
         create or replace temp view session_event_sets as
         with true_sets as (
             select true_session_id, list(message_id order by message_id) as message_ids
@@ -230,6 +253,7 @@ def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             where table_name in ('pages', 'tracks')
                 and expected_quarantine_reason is null
                 and true_session_id is not null
+                and person_id not in (select person_id from {erased})
             group by true_session_id
         ),
         built_sets as (
@@ -511,10 +535,168 @@ def sales_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return {name: value for name, value in figures.items() if value is not None}
 
 
+# --- Foundation IV: one account per company, staff out, soft deletes out, erasure ----------------------
+# The company's own email domain and the staff roles the generator plants (gtm_warehouse/generator/tables.py).
+_INTERNAL_DOMAIN = "gtmcloud.io"
+_STAFF_SUPPORT_ROLES = ("agent", "admin")
+_ERASING_STATUSES = ("pending", "completed")
+
+
+def _relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {f"{s}.{t}" for s, t in con.execute(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+
+
+def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Foundation IV, each figure must be 0:
+
+    * accounts_duplicate: built accounts beyond the first of one true company (matched through the
+      workspace id or the CRM account id the truth gives the company); accounts_duplicate_domains: domains
+      held by more than one built account; opportunities_on_wrong_account: CRM opportunities whose account
+      is not the true company's workspace account.
+    * staff_people_in_customer_marts: customer-mart rows (dim_people, person→account ties, fct_events not
+      flagged is_internal) of people with a staff identifier in raw (support agents/admins, product users
+      flagged is_staff, emails on the company's own domain).
+    * soft_deleted_records_in_graph: soft-deleted CRM leads/contacts in the identity graph, soft-deleted CRM
+      accounts among resolved accounts.
+    * deleted_people_rows_remaining: rows of intermediate/mart models holding an identifier of a person who
+      asked to be forgotten (the truth's identifiers of the person each usable request names), leaving out
+      identifiers the data can never tie to the person (anonymous ids never seen with a user id or email,
+      identifiers the truth gives several people).
+    """
+    have = _relations(con)
+    if "marts.dim_accounts" not in have or "raw.crm_accounts" not in have or "truth_accounts" not in {
+            r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()}:
+        return {}
+    figures: dict[str, float] = {}
+    figures["accounts_duplicate"] = _one(con, """
+        with built as (
+            select distinct t.account_id as true_account, a.account_id
+            from marts.dim_accounts as a
+            join truth_accounts as t
+                on a.workspace_id = t.workspace_id or a.crm_account_id = t.crm_account_id
+        )
+        select coalesce(sum(n - 1), 0) from (select true_account, count(*) as n from built group by 1)
+    """)[0]
+    figures["accounts_duplicate_domains"] = _one(con, """
+        select count(*) from (
+            select domain from marts.dim_accounts where domain is not null group by domain having count(*) > 1
+        )
+    """)[0]
+    figures["opportunities_on_wrong_account"] = _one(con, """
+        select count(*)
+        from staging.stg_crm__opportunities as o
+        join truth_accounts as t on o.account_id = t.crm_account_id
+        left join intermediate.int_crm_accounts_resolved as r on o.account_id = r.crm_account_id
+        left join marts.dim_accounts as a on r.account_id = a.account_id
+        where t.workspace_id is not null and a.workspace_id is distinct from t.workspace_id
+    """)[0] if "intermediate.int_crm_accounts_resolved" in have else 0
+    roles = ", ".join(f"'{r}'" for r in _STAFF_SUPPORT_ROLES)
+    con.execute(f"""
+        create or replace temp view staff_identifiers as
+        select 'support_user_id' as identifier_type, cast(id as varchar) as identifier_value
+        from raw.support_users where lower(trim(role)) in ({roles})
+        union select 'email', lower(trim(email)) from raw.support_users where lower(trim(role)) in ({roles})
+        union select 'user_id', trim(id) from raw.app_users where try_cast(is_staff as boolean)
+        union select 'email', lower(trim(email)) from raw.app_users where try_cast(is_staff as boolean)
+        union select identifier_type, identifier_value from intermediate.int_identities_stitched
+        where identifier_type = 'email' and identifier_value like '%@{_INTERNAL_DOMAIN}'
+    """)
+    flagged = _one(con, """select count(*) from information_schema.columns
+        where table_schema = 'marts' and table_name = 'fct_events' and column_name = 'is_internal'""")[0]
+    unflagged = "not is_internal and" if flagged else ""
+    figures["staff_people_in_customer_marts"] = _one(con, f"""
+        with staff_people as (
+            select distinct s.person_id
+            from intermediate.int_identities_stitched as s
+            join staff_identifiers using (identifier_type, identifier_value)
+        )
+        select
+            (select count(*) from marts.dim_people where person_id in (select person_id from staff_people))
+            + (select count(*) from intermediate.int_people_accounts_resolved
+               where person_id in (select person_id from staff_people))
+            + (select count(*) from marts.fct_events
+               where {unflagged} person_id in (select person_id from staff_people))
+    """)[0]
+    figures["soft_deleted_records_in_graph"] = _one(con, """
+        with deleted as (
+            select 'crm_lead_id' as identifier_type, id as identifier_value from raw.crm_leads
+            where try_cast(is_deleted as boolean)
+            union all
+            select 'crm_contact_id', id from raw.crm_contacts where try_cast(is_deleted as boolean)
+        )
+        select
+            (select count(*) from intermediate.int_identities_stitched join deleted
+                using (identifier_type, identifier_value))
+            + (select count(*) from marts.dim_accounts where crm_account_id in (
+                select id from raw.crm_accounts where try_cast(is_deleted as boolean)))
+    """)[0]
+    if "staging.stg_privacy__deletion_requests" not in have:
+        return figures
+    statuses = ", ".join(f"'{s}'" for s in _ERASING_STATUSES)
+    con.execute(f"""
+        create or replace temp view erased_truth_identifiers as
+        with requests as (
+            select 'email' as identifier_type, email as identifier_value
+            from staging.stg_privacy__deletion_requests where email is not null and request_status in ({statuses})
+            union all
+            select 'user_id', user_id
+            from staging.stg_privacy__deletion_requests where user_id is not null and request_status in ({statuses})
+            union all
+            select 'anonymous_id', anonymous_id
+            from staging.stg_privacy__deletion_requests
+            where anonymous_id is not null and request_status in ({statuses})
+        ),
+        single as (
+            select identifier_type, identifier_value, min(person_id) as person_id
+            from truth_identities group by all having count(distinct person_id) = 1
+        ),
+        linked_devices as (
+            select anonymous_id from staging.stg_segment__identifies where user_id is not null or email is not null
+            union select anonymous_id from staging.stg_segment__pages where user_id is not null
+            union select anonymous_id from staging.stg_segment__tracks where user_id is not null
+            union select anonymous_id from staging.stg_segment__signed_up where email is not null
+        )
+        select distinct single.identifier_type, single.identifier_value
+        from requests
+        join single as asked using (identifier_type, identifier_value)
+        join single on single.person_id = asked.person_id
+        where single.identifier_type != 'anonymous_id'
+            or single.identifier_value in (select anonymous_id from linked_devices)
+            or (single.identifier_type, single.identifier_value) in (select * from requests)
+    """)
+    checks = [
+        ("intermediate.int_identities_stitched", ["identifier_type", "identifier_value"], None),
+        ("intermediate.int_identity_edges_unioned", ["left_type", "left_value"], None),
+        ("intermediate.int_identity_edges_unioned", ["right_type", "right_value"], None),
+        ("intermediate.int_web_events_sessionized", None, ["anonymous_id", "user_id"]),
+        ("intermediate.int_sessions_aggregated", None, ["anonymous_id", "user_id"]),
+        ("marts.fct_events", None, ["anonymous_id", "user_id"]),
+        ("marts.fct_sessions", None, ["anonymous_id", "user_id"]),
+        ("marts.dim_people", None, ["user_id", "primary_email"]),
+    ]
+    remaining = 0
+    for relation, pair, columns in checks:
+        if relation not in have:
+            continue
+        if pair:
+            where = f"({pair[0]}, {pair[1]}) in (select * from erased_truth_identifiers)"
+        else:
+            types = {"primary_email": "email"}
+            where = " or ".join(
+                f"{c} in (select identifier_value from erased_truth_identifiers "
+                f"where identifier_type = '{types.get(c, c)}')" for c in columns)
+        remaining += _one(con, f"select count(*) from {relation} where {where}")[0]
+    figures["deleted_people_identifiers_expected_erased"] = _one(
+        con, "select count(*) from erased_truth_identifiers")[0]
+    figures["deleted_people_rows_remaining"] = remaining
+    return figures
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
-                  health_figures, customer_success_onboarding_figures, sales_figures):
+                  foundation_figures, health_figures, customer_success_onboarding_figures, sales_figures):
         figures.update(check(con))
     return figures

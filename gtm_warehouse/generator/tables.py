@@ -41,6 +41,42 @@ def _deleted(w: "World", n: int, rate: float = 0.003) -> pa.Array:
     return pa.array(w.rng.random(n) < rate)
 
 
+# --- Foundation IV plants (identity, accounts, erasure). Each draws from its own seeded sub-generator, so
+# that the main stream, and every other output, stays as it was. --------------------------------------
+NO_WORKSPACE_FIELD_SHARE = 0.3  # CRM accounts of a company with a workspace whose workspace id field is empty
+DELETED_DUPLICATE_LEAD_SHARE = 0.03  # leads with a soft-deleted duplicate (same person, new id, is_deleted)
+N_SUPPORT_ADMINS = 3
+# Staff product users: (email local part, email domain, is_staff flag); the internal domain is gtmcloud.io.
+STAFF_USERS = [("ana.staff", "gtmcloud.io", True), ("ben.staff", "gtmcloud.io", True),
+               ("cho.staff", "gtmcloud.io", True), ("dev.staff", "gtmcloud.io", True),
+               ("eli.staff", "gmail.com", True), ("fay.staff", "gtmcloud.io", None)]
+# Deletion requests whose identifier is unusable (placeholder anonymous id, malformed email): they erase nobody.
+UNUSABLE_DELETION_REQUESTS = [("dsr_unusable_1", None, "anonymous"), ("dsr_unusable_2", "not-an-email", None)]
+
+
+def _sub_rng(w: "World", stream: int) -> np.random.Generator:
+    return np.random.default_rng([w.cfg.seed, w.chunk, stream])
+
+
+def _no_workspace_field(w: "World", wsa: np.ndarray) -> np.ndarray:
+    """CRM accounts created by sales before (or without) anyone filling the workspace id field."""
+    return (wsa >= 0) & (_sub_rng(w, 90_901).random(len(wsa)) < NO_WORKSPACE_FIELD_SHARE)
+
+
+def _with_deleted_duplicate_leads(w: "World", leads: Cols, ck: int) -> Cols:
+    """Append soft-deleted duplicates of some leads (a merged CRM duplicate keeps its row, is_deleted)."""
+    n = len(leads["id"])
+    dup = np.flatnonzero(_sub_rng(w, 90_902).random(n) < DELETED_DUPLICATE_LEAD_SHARE)
+    k = len(dup)
+    rows = {name: col.take(pa.array(dup, pa.int64())) for name, col in leads.items()}
+    rows["id"] = w.ids.sf("00Q", ck + STRIDE - 1 - np.arange(k))
+    rows["is_deleted"] = pa.array(np.ones(k, bool))
+    rows["is_converted"] = pa.array(np.zeros(k, bool))
+    for name in ("converted_date", "converted_account_id", "converted_contact_id", "converted_opportunity_id"):
+        rows[name] = pa.nulls(k, leads[name].type)
+    return {name: pa.concat_arrays([col, rows[name].cast(col.type)]) for name, col in leads.items()}
+
+
 def crm_campaign_ids(w: "World", idx: np.ndarray) -> pa.Array:
     return w.ids.sf("701", np.asarray(idx, dtype=np.int64))
 
@@ -75,7 +111,7 @@ def crm_tables(w: "World") -> dict[str, Cols]:
         "billing_country": fmt.take(C.COUNTRIES, acc.country[a]),
         "type": fmt.take(["Prospect", "Customer", "Former Customer"], typ),
         "owner_id": ids.sf("005", a % 12),
-        "workspace_id_c": w.s_ws["id"].take(pa.array(np.maximum(wsa, 0), mask=wsa < 0)),
+        "workspace_id_c": w.s_ws["id"].take(pa.array(np.maximum(wsa, 0), mask=(wsa < 0) | _no_workspace_field(w, wsa))),
         "created_date": fmt.ts(c_created), "system_modstamp": fmt.ts(_modstamp(w, c_created)),
         "is_deleted": _deleted(w, len(a)), "_loaded_at": loaded_at(w, len(a)),
     }
@@ -115,6 +151,7 @@ def crm_tables(w: "World") -> dict[str, Cols]:
         "created_date": fmt.ts(cr.lead_created), "system_modstamp": fmt.ts(_modstamp(w, cr.lead_created)),
         "is_deleted": _deleted(w, len(lp)), "_loaded_at": loaded_at(w, len(lp)),
     }
+    out["crm_leads"] = _with_deleted_duplicate_leads(w, out["crm_leads"], ck)
     # opportunities
     oa = cr.opp_account
     st = cr.opp_stage
@@ -366,6 +403,44 @@ def global_tables(w_ids, cfg: C.GeneratorConfig, ad_cost: np.ndarray) -> dict[st
         "organization_id": pa.nulls(N_AGENTS, pa.int64()), "external_id": pa.nulls(N_AGENTS, pa.string()),
         "created_at": fmt.ts(np.full(N_AGENTS, start)), "updated_at": fmt.ts(np.full(N_AGENTS, hi)),
         "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, N_AGENTS))}
+    staff = _staff_tables(w_ids, cfg, start, hi)
+    agents, admins = out["support_users"], staff.pop("support_users")
+    out["support_users"] = {c: pa.concat_arrays([agents[c], admins[c].cast(agents[c].type)]) for c in agents}
+    out.update(staff)
+    return out
+
+
+def _staff_tables(w_ids, cfg: C.GeneratorConfig, start: int, hi: int) -> dict[str, Cols]:
+    """Foundation IV plants, one set per run: support admins (appended after the agents), staff product
+    users, and deletion requests whose identifier is unusable. Own sub-generator: nothing else moves."""
+    rng = np.random.default_rng([cfg.seed, 9_999_990])
+    out: dict[str, Cols] = {}
+    # appended to the agents by global_tables
+    n_a = N_SUPPORT_ADMINS
+    admins = np.arange(N_AGENTS + 1, N_AGENTS + n_a + 1)
+    out["support_users"] = {
+        "id": pa.array(admins), "email": pa.array([f"admin{i}@gtmcloud.io" for i in range(1, n_a + 1)]),
+        "name": pa.array([f"Admin {i} (Support)" for i in range(1, n_a + 1)]), "role": pa.array(["admin"] * n_a),
+        "organization_id": pa.nulls(n_a, pa.int64()), "external_id": pa.nulls(n_a, pa.string()),
+        "created_at": fmt.ts(np.full(n_a, start)), "updated_at": fmt.ts(np.full(n_a, hi)),
+        "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, n_a))}
+    n_s = len(STAFF_USERS)
+    created = cfg.start_us + rng.integers(0, max(1, hi - cfg.start_us), n_s)
+    out["app_users"] = {
+        "id": pa.array([f"staff_{i:03d}" for i in range(1, n_s + 1)]),
+        "email": pa.array([f"{local}@{domain}" for local, domain, _ in STAFF_USERS]),
+        "name": pa.array([local.split(".")[0].title() + " (Staff)" for local, _, _ in STAFF_USERS]),
+        "is_staff": pa.array([flag for _, _, flag in STAFF_USERS], pa.bool_()),
+        "created_at": fmt.ts(created), "updated_at": fmt.ts(created),
+        "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, n_s))}
+    n_r = len(UNUSABLE_DELETION_REQUESTS)
+    asked = cfg.start_us + rng.integers(0, max(1, hi - cfg.start_us), n_r)
+    out["privacy_deletion_requests"] = {
+        "id": pa.array([r[0] for r in UNUSABLE_DELETION_REQUESTS]), "requested_at": fmt.ts(asked),
+        "email": pa.array([r[1] for r in UNUSABLE_DELETION_REQUESTS], pa.string()),
+        "anonymous_id": pa.array([r[2] for r in UNUSABLE_DELETION_REQUESTS], pa.string()),
+        "status": pa.array(["pending"] * n_r),
+        "_loaded_at": fmt.ts(cfg.as_of_us - rng.integers(5 * 60 * US, 2 * 3600 * US, n_r))}
     return out
 
 

@@ -1,84 +1,22 @@
-{#- One row per account (the company a person works for), from every system that knows it:
-    product workspaces (the database, or Segment group calls when the product database is off) and
-    CRM accounts, joined on the CRM's workspace id. `account_id` is stable: derived from the workspace
-    id when there is one, else from the CRM account id. -#}
+{#- One row per account (the company a person works for): product workspaces (int_workspaces_unified)
+    and the CRM accounts resolved to them by evidence (int_crm_accounts_resolved: workspace id field,
+    then company domain, then support organization domain). One account per company: a CRM account
+    that names no workspace but shows the workspace's domain is the same account, not a prospect twin.
+    `account_id` is stable: derived from the workspace id when there is one, else from the (first)
+    CRM account id of the company. -#}
 with
 
-groups as (
-
-    select
-        group_id as workspace_id,
-        group_name,
-        industry,
-        employees,
-        website,
-        event_at
-    from {{ ref('stg_segment__groups') }}
-
-),
-
-group_traits as (
-
-    select
-        workspace_id,
-        min(event_at) as first_grouped_at,
-        max(group_name) as group_name,
-        max(industry) as industry,
-        max(employees) as employees,
-        max(website) as website
-    from groups
-    group by workspace_id
-
-),
-
-{% if var('using_product_db') %}
-    product_workspaces as (
-
-        select
-            workspace_id,
-            workspace_name,
-            owner_user_id,
-            created_at
-        from {{ ref('stg_product__workspaces') }}
-
-    ),
-
-    product_owners as (
-
-        select
-            user_id,
-            email_domain
-        from {{ ref('stg_product__users') }}
-
-    ),
-
-{% endif %}
 workspaces as (
 
     select
-        group_traits.workspace_id,
-        group_traits.group_name as workspace_name,
-        cast(null as {{ dbt.type_string() }}) as owner_email_domain,
-        group_traits.first_grouped_at as created_at,
-        group_traits.industry,
-        group_traits.employees,
-        group_traits.website
-    from group_traits
-    {%- if var('using_product_db') %}
-        where group_traits.workspace_id not in (select product_workspaces.workspace_id from product_workspaces)
-        union all
-        select
-            product_workspaces.workspace_id,
-            product_workspaces.workspace_name,
-            product_owners.email_domain as owner_email_domain,
-            product_workspaces.created_at,
-            group_traits.industry,
-            group_traits.employees,
-            group_traits.website
-        from product_workspaces
-        left join product_owners on product_workspaces.owner_user_id = product_owners.user_id
-        left join group_traits on product_workspaces.workspace_id = group_traits.workspace_id
-    {%- endif %}
+        workspace_id,
+        workspace_name,
+        industry,
+        employees,
+        website,
+        created_at,
+        domain
+    from {{ ref('int_workspaces_unified') }}
 
 ),
 
@@ -87,61 +25,135 @@ workspaces as (
 
         select
             account_id as crm_account_id,
-            workspace_id,
             account_name,
-            website,
+            industry,
+            number_of_employees
+        from {{ ref('stg_crm__accounts') }}
+        where not coalesce(is_deleted, false)
+
+    ),
+
+    crm_resolved as (
+
+        select
+            crm_account_id,
+            account_id,
+            workspace_id,
+            crm_domain,
+            account_match_evidence,
+            is_primary
+        from {{ ref('int_crm_accounts_resolved') }}
+
+    ),
+
+    crm_counts as (
+
+        select
+            account_id,
+            count(*) as crm_account_count
+        from crm_resolved
+        group by account_id
+
+    ),
+
+    crm_primary as (
+
+        select
+            crm_resolved.account_id,
+            crm_resolved.crm_account_id,
+            crm_resolved.workspace_id,
+            crm_resolved.crm_domain,
+            crm_resolved.account_match_evidence,
+            crm_accounts.account_name,
+            crm_accounts.industry,
+            crm_accounts.number_of_employees,
+            crm_counts.crm_account_count
+        from crm_resolved
+        inner join crm_accounts on crm_resolved.crm_account_id = crm_accounts.crm_account_id
+        inner join crm_counts on crm_resolved.account_id = crm_counts.account_id
+        where crm_resolved.is_primary
+
+    ),
+
+    crm_with_workspace as (
+
+        select
+            account_id,
+            crm_account_id,
+            workspace_id,
+            crm_domain,
+            account_match_evidence,
+            account_name,
             industry,
             number_of_employees,
-            created_at
-        from {{ ref('stg_crm__accounts') }}
-        where not is_deleted
+            crm_account_count
+        from crm_primary
+        where workspace_id is not null
 
     ),
 
 {% endif %}
-joined as (
+with_workspace as (
 
     select
-        coalesce(workspaces.workspace_id, {{ 'crm_accounts.workspace_id' if var('using_crm') else 'null' }})
+        coalesce(workspaces.workspace_id, {{ 'crm_with_workspace.workspace_id' if var('using_crm') else 'null' }})
             as workspace_id,
         {%- if var('using_crm') %}
-            crm_accounts.crm_account_id,
-            coalesce(crm_accounts.account_name, workspaces.workspace_name) as account_name,
-            coalesce(crm_accounts.website, workspaces.website) as website,
-            coalesce(crm_accounts.industry, workspaces.industry) as industry,
-            coalesce(crm_accounts.number_of_employees, workspaces.employees) as employees,
+            crm_with_workspace.crm_account_id,
+            coalesce(crm_with_workspace.account_name, workspaces.workspace_name) as account_name,
+            coalesce(crm_with_workspace.industry, workspaces.industry) as industry,
+            coalesce(crm_with_workspace.number_of_employees, workspaces.employees) as employees,
+            coalesce(crm_with_workspace.crm_domain, workspaces.domain) as domain,
+            coalesce(crm_with_workspace.account_match_evidence, 'workspace_only') as account_match_evidence,
+            coalesce(crm_with_workspace.crm_account_count, 0) as crm_account_count,
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as crm_account_id,
         workspaces.workspace_name as account_name,
-        workspaces.website,
         workspaces.industry,
         workspaces.employees,
+        workspaces.domain,
+        'workspace_only' as account_match_evidence,
+        0 as crm_account_count,
         {%- endif %}
         workspaces.workspace_name,
-        workspaces.owner_email_domain,
         workspaces.created_at as workspace_created_at
     from workspaces
     {%- if var('using_crm') %}
-    full outer join crm_accounts on workspaces.workspace_id = crm_accounts.workspace_id
+    full outer join crm_with_workspace on workspaces.workspace_id = crm_with_workspace.workspace_id
     {%- endif %}
 
 ),
 
-with_domain as (
+joined as (
 
     select
-        *,
-        lower(coalesce(
-            {{ gtm_warehouse.url_host("case when website like '%://%' then website else 'https://' || website end") }},
-            owner_email_domain
-        )) as candidate_domain
-    from joined
-
-),
-
-free_email_domains as (
-
-    select domain from {{ ref('free_email_domains') }}
+        workspace_id,
+        crm_account_id,
+        account_name,
+        industry,
+        employees,
+        domain,
+        account_match_evidence,
+        crm_account_count,
+        workspace_name,
+        workspace_created_at
+    from with_workspace
+    {%- if var('using_crm') %}
+        union all
+        select
+            cast(null as {{ dbt.type_string() }}) as workspace_id,
+            crm_account_id,
+            account_name,
+            industry,
+            number_of_employees as employees,
+            crm_domain as domain,
+            account_match_evidence,
+            crm_account_count,
+            cast(null as {{ dbt.type_string() }}) as workspace_name,
+            cast(null as {{ dbt.type_timestamp() }}) as workspace_created_at
+        from crm_primary
+        where workspace_id is null
+    {%- endif %}
 
 ),
 
@@ -149,20 +161,20 @@ final as (
 
     select
         {{ dbt.hash(dbt.concat([
-            "case when with_domain.workspace_id is not null then 'workspace|' else 'crm_account|' end",
-            "coalesce(with_domain.workspace_id, with_domain.crm_account_id)",
+            "case when workspace_id is not null then 'workspace|' else 'crm_account|' end",
+            "coalesce(workspace_id, crm_account_id)",
         ])) }} as account_id,
-        with_domain.workspace_id,
-        with_domain.crm_account_id,
-        with_domain.account_name,
-        with_domain.workspace_name,
-        with_domain.industry,
-        with_domain.employees,
-        with_domain.workspace_created_at,
-        -- a free-mail domain (gmail.com...) says nothing about the company
-        case when free_email_domains.domain is null then with_domain.candidate_domain end as domain
-    from with_domain
-    left join free_email_domains on with_domain.candidate_domain = free_email_domains.domain
+        workspace_id,
+        crm_account_id,
+        account_name,
+        workspace_name,
+        industry,
+        employees,
+        workspace_created_at,
+        domain,
+        account_match_evidence,
+        crm_account_count
+    from joined
 
 )
 

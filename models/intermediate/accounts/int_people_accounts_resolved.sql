@@ -1,4 +1,5 @@
-{#- One row per person who can be tied to an account, with the account and the evidence used.
+{#- One row per customer person who can be tied to an account, with the account and the evidence used.
+    Internal people (int_people_internal) are nobody's customers: they tie to no account.
     Evidence kinds rank by var gtm__account_evidence_priority (group calls and workspace membership
     first, the company email domain last; free-mail domains never count). Within the best kind, the
     account with most observations wins, then the most recent, then the smallest id. -#}
@@ -16,6 +17,12 @@ identities as (
 
 ),
 
+internal_people as (
+
+    select person_id from {{ ref('int_people_internal') }}
+
+),
+
 accounts as (
 
     select
@@ -26,6 +33,19 @@ accounts as (
     from {{ ref('int_accounts_unified') }}
 
 ),
+
+{% if var('using_crm') %}
+    -- every live CRM account, merged ones included, with the account it resolved to
+    crm_account_map as (
+
+        select
+            crm_account_id,
+            account_id
+        from {{ ref('int_crm_accounts_resolved') }}
+
+    ),
+
+{% endif %}
 
 segment_group as (
 
@@ -141,25 +161,25 @@ evidence as (
         union all
         select
             identities.person_id,
-            accounts.account_id,
+            crm_map.account_id,
             'crm_contact' as evidence_kind,
             crm_contact.observations,
             crm_contact.last_seen_at
         from crm_contact
         inner join identities
             on identities.identifier_type = 'crm_contact_id' and crm_contact.contact_id = identities.identifier_value
-        inner join accounts on crm_contact.crm_account_id = accounts.crm_account_id
+        inner join crm_account_map as crm_map on crm_contact.crm_account_id = crm_map.crm_account_id
         union all
         select
             identities.person_id,
-            accounts.account_id,
+            crm_map.account_id,
             'crm_lead_conversion' as evidence_kind,
             crm_lead_conversion.observations,
             crm_lead_conversion.last_seen_at
         from crm_lead_conversion
         inner join identities
             on identities.identifier_type = 'crm_lead_id' and crm_lead_conversion.lead_id = identities.identifier_value
-        inner join accounts on crm_lead_conversion.crm_account_id = accounts.crm_account_id
+        inner join crm_account_map as crm_map on crm_lead_conversion.crm_account_id = crm_map.crm_account_id
     {%- endif %}
     {%- if var('using_support') %}
         union all
@@ -203,6 +223,7 @@ scored as (
         sum(observations) as observations,
         max(last_seen_at) as last_seen_at
     from evidence
+    where person_id not in (select internal_people.person_id from internal_people)
     group by person_id, account_id, evidence_kind
 
 ),

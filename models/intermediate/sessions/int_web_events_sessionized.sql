@@ -11,7 +11,10 @@
     unique_key='anonymous_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ gtm_warehouse.erase_rows_hook([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']]) }}",
 ) }}
+{#- the erasure post-hook reads int_erased_identifiers -#}
+{%- set erased_identifiers = ref('int_erased_identifiers') -%}
 
 {%- set timeout_microseconds = var('gtm__session_timeout_minutes') * 60 * 1000000 -%}
 {%- set event_order = 'event_at, message_id' -%}

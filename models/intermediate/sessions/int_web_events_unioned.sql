@@ -1,5 +1,7 @@
 {#- One row per web event (page or track with an anonymous_id), in one shape. A view: the staged
-    tables are read once by the incremental sessionization, which filters by anonymous_id. -#}
+    tables are read once by the incremental sessionization, which filters by anonymous_id.
+    Events of people who asked to be forgotten (int_erased_identifiers) are left out here, the door of
+    every web-event model, so that neither a lookback nor a late load brings them back. -#}
 
 with
 
@@ -12,6 +14,15 @@ stg_segment__pages as (
 stg_segment__tracks as (
 
     select * from {{ ref('stg_segment__tracks') }}
+
+),
+
+erased_identifiers as (
+
+    select
+        identifier_type,
+        identifier_hash
+    from {{ ref('int_erased_identifiers') }}
 
 ),
 
@@ -43,7 +54,11 @@ page_events as (
         received_at,
         loaded_at
     from stg_segment__pages
-    where anonymous_id is not null
+    where
+        anonymous_id is not null
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers'
+        ) }}
 
 ),
 
@@ -75,7 +90,11 @@ track_events as (
         received_at,
         loaded_at
     from stg_segment__tracks
-    where anonymous_id is not null
+    where
+        anonymous_id is not null
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], 'erased_identifiers'
+        ) }}
 
 ),
 

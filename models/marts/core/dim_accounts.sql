@@ -11,7 +11,9 @@ accounts as (
         domain,
         industry,
         employees,
-        workspace_created_at
+        workspace_created_at,
+        account_match_evidence,
+        crm_account_count
     from {{ ref('int_accounts_unified') }}
 
 ),
@@ -80,6 +82,8 @@ final as (
         accounts.crm_account_id,
         accounts.industry,
         accounts.employees,
+        accounts.account_match_evidence,
+        accounts.crm_account_count,
         plan_summary.current_plan_tier,
         plan_summary.current_mrr_amount,
         accounts.workspace_created_at as signed_up_at,

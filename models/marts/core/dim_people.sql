@@ -1,5 +1,8 @@
-{#- One row per person: every profile the identity graph or the events know, anonymous visitors
-    included. Identifiers, first/last seen, roles and persona, company, account and lifecycle stage. -#}
+{#- One row per customer person: every profile the identity graph or the events know, anonymous visitors
+    included. Identifiers, first/last seen, roles and persona, company, account and lifecycle stage.
+    Internal people (staff: int_people_internal) are not here (they are in dim_internal_people), and
+    people who asked to be forgotten are absent upstream already (int_erased_identifiers): marts that
+    read dim_people never filter either by hand. -#}
 with
 
 identities as (
@@ -20,6 +23,13 @@ events as (
         event_type,
         event_at
     from {{ ref('fct_events') }}
+    where not is_internal
+
+),
+
+internal_people as (
+
+    select person_id from {{ ref('int_people_internal') }}
 
 ),
 
@@ -35,6 +45,8 @@ identifies as (
         full_name,
         event_at
     from {{ ref('stg_segment__identifies') }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -47,6 +59,8 @@ signups as (
         company_name,
         event_at
     from {{ ref('stg_segment__signed_up') }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -178,9 +192,13 @@ personas as (
 
 people as (
 
-    select person_id from identities
-    union
-    select person_id from event_summary
+    select all_people.person_id
+    from (
+        select person_id from identities
+        union
+        select person_id from event_summary
+    ) as all_people
+    where all_people.person_id not in (select internal_people.person_id from internal_people)
 
 ),
 

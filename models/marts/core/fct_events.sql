@@ -4,14 +4,18 @@
     Incremental (delete+insert on message_id). A run rebuilds:
     * events loaded within var gtm__lookback_hours of the newest row built;
     * every event of a device that has such an event (its sessions may merge or split);
-    * every event whose person or account changed (a new identify re-stitched two profiles).
-    So an incremental run gives the same rows as a full refresh. -#}
+    * every event whose person, account or internal flag changed (a new identify re-stitched two profiles);
+    and a post-hook deletes the events of people erased since (int_erased_identifiers).
+    So an incremental run gives the same rows as a full refresh.
+    Staff events are kept, flagged is_internal (int_people_internal): count them on purpose, filter
+    them out of customer analyses with `not is_internal`. -#}
 {#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='message_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ gtm_warehouse.erase_rows_hook([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']]) }}",
 ) }}
 
 with
@@ -62,7 +66,9 @@ server_pages as (
         received_at,
         loaded_at
     from {{ ref('stg_segment__pages') }}
-    where anonymous_id is null
+    where
+        anonymous_id is null
+        and {{ gtm_warehouse.not_erased([['user_id', 'user_id']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -87,7 +93,9 @@ server_tracks as (
         received_at,
         loaded_at
     from {{ ref('stg_segment__tracks') }}
-    where anonymous_id is null
+    where
+        anonymous_id is null
+        and {{ gtm_warehouse.not_erased([['user_id', 'user_id']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -107,6 +115,12 @@ people_accounts as (
         person_id,
         account_id
     from {{ ref('int_people_accounts_resolved') }}
+
+),
+
+internal_people as (
+
+    select person_id from {{ ref('int_people_internal') }}
 
 ),
 
@@ -159,10 +173,15 @@ identified as (
             on
                 people_accounts.person_id
                 = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
+        left join internal_people
+            on
+                internal_people.person_id
+                = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
         where
             built.person_id
             != {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
             or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
+            or built.is_internal != (internal_people.person_id is not null)
 
     ),
 {% endif %}
@@ -202,9 +221,11 @@ final as (
         scoped.library_name,
         scoped.received_at,
         scoped.loaded_at,
-        scoped.anonymous_id is null as is_server_side
+        scoped.anonymous_id is null as is_server_side,
+        internal_people.person_id is not null as is_internal
     from scoped
     left join people_accounts on scoped.person_id = people_accounts.person_id
+    left join internal_people on scoped.person_id = internal_people.person_id
 
 )
 

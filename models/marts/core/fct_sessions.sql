@@ -4,14 +4,19 @@
     Incremental (delete+insert on anonymous_id): a run rebuilds every session of each device with an
     event loaded within var gtm__lookback_hours of the newest session built (a late event can merge or
     split sessions anywhere in the device's history), and every device whose sessions' person or
-    account changed (re-stitching). So an incremental run equals a full refresh. -#}
+    account or internal flag changed (re-stitching); a post-hook deletes the sessions of people erased
+    since (int_erased_identifiers). So an incremental run equals a full refresh. Staff sessions are kept,
+    flagged is_internal. -#}
 {#- Spark/parquet has no delete+insert: there the model is rebuilt in full each run (DECISIONS.md, Portability). -#}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     unique_key='anonymous_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    post_hook="{{ gtm_warehouse.erase_rows_hook([['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']]) }}",
 ) }}
+{#- the erasure post-hook reads int_erased_identifiers -#}
+{%- set erased_identifiers = ref('int_erased_identifiers') -%}
 
 with
 
@@ -68,6 +73,12 @@ people_accounts as (
 
 ),
 
+internal_people as (
+
+    select person_id from {{ ref('int_people_internal') }}
+
+),
+
 identified as (
 
     select
@@ -82,9 +93,11 @@ with_account as (
 
     select
         identified.*,
-        people_accounts.account_id
+        people_accounts.account_id,
+        internal_people.person_id is not null as is_internal
     from identified
     left join people_accounts on identified.person_id = people_accounts.person_id
+    left join internal_people on identified.person_id = internal_people.person_id
 
 ),
 
@@ -113,10 +126,15 @@ with_account as (
             on
                 people_accounts.person_id
                 = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
+        left join internal_people
+            on
+                internal_people.person_id
+                = {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
         where
             built.person_id
             != {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
             or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
+            or built.is_internal != (internal_people.person_id is not null)
 
     ),
 {% endif %}
@@ -163,6 +181,7 @@ final as (
         track_count,
         event_count,
         last_loaded_at as loaded_at,
+        is_internal,
         event_count = 1 as is_bounce
     from scoped
 

@@ -13,6 +13,7 @@ staged as (
         email,
         email_domain,
         full_name,
+        is_staff,
         is_email_invalid,
         created_at,
         updated_at,

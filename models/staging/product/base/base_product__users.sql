@@ -6,6 +6,7 @@
     {{ gtm_warehouse.normalize_email('email') }} as email,
     {{ dbt.split_part(gtm_warehouse.normalize_email('email'), "'@'", 2) }} as email_domain,
     {{ gtm_warehouse.clean_text('name') }} as full_name,
+    coalesce({{ gtm_warehouse.try_cast('is_staff', dbt.type_boolean()) }}, false) as is_staff,
     {{ gtm_warehouse.blank_to_null('email') }} is not null
     and {{ gtm_warehouse.normalize_email('email') }} is null as is_email_invalid,
     {{ gtm_warehouse.try_cast_timestamp('created_at') }} as created_at,

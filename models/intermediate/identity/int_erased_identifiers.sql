@@ -1,0 +1,103 @@
+{#- One row per deletion request and identifier it erases: every identifier of the person the request
+    resolves to through the identity graph (built here over every record, before erasure), and the
+    requested identifier itself (so that a late load of it is erased too, even after scripts/purge_raw.py
+    removed everything it was linked to). Identifiers are kept as hashes only (dbt.hash of the value):
+    this list must not itself keep the data it erases.
+    Requests apply when their status is in var gtm__erasure_request_statuses; a request whose identifier
+    is unusable never reaches staging (stg_quarantine__rows, missing_identifier) and erases nobody. -#}
+{%- set string = dbt.type_string() -%}
+
+{% if var('using_privacy') %}
+    with
+
+    requests as (
+
+        select
+            deletion_request_id,
+            user_id,
+            email,
+            anonymous_id
+        from {{ ref('stg_privacy__deletion_requests') }}
+        where request_status in ({{ gtm_warehouse.sql_string_list(var('gtm__erasure_request_statuses')) }})
+
+    ),
+
+    requested_identifiers as (
+
+        select
+            deletion_request_id,
+            'user_id' as identifier_type,
+            user_id as identifier_value
+        from requests
+        where user_id is not null
+        union all
+        select
+            deletion_request_id,
+            'email' as identifier_type,
+            email as identifier_value
+        from requests
+        where email is not null
+        union all
+        select
+            deletion_request_id,
+            'anonymous_id' as identifier_type,
+            anonymous_id as identifier_value
+        from requests
+        where anonymous_id is not null
+
+    ),
+    {{ gtm_warehouse.identity_edge_ctes('all_') }}
+    {{ gtm_warehouse.identity_filter_ctes('all_', 'all_edges_unioned') }}
+    {{ gtm_warehouse.identity_stitch_ctes('all_', 'all_edges_filtered') }}
+
+    requested_people as (
+
+        select
+            requested_identifiers.deletion_request_id,
+            requested_identifiers.identifier_type,
+            requested_identifiers.identifier_value,
+            stitched.person_id
+        from requested_identifiers
+        left join all_identities_stitched as stitched
+            on
+                requested_identifiers.identifier_type = stitched.identifier_type
+                and requested_identifiers.identifier_value = stitched.identifier_value
+
+    ),
+
+    erased as (
+
+        select
+            requested_people.deletion_request_id,
+            stitched.identifier_type,
+            stitched.identifier_value
+        from requested_people
+        inner join all_identities_stitched as stitched on requested_people.person_id = stitched.person_id
+        union
+        select
+            deletion_request_id,
+            identifier_type,
+            identifier_value
+        from requested_people
+
+    ),
+
+    final as (
+
+        select
+            deletion_request_id,
+            identifier_type,
+            {{ dbt.hash('identifier_value') }} as identifier_hash
+        from erased
+
+    )
+
+    select * from final
+{% else %}
+    -- without the privacy source nobody is erased: the empty shape downstream models read
+    select
+        cast(null as {{ string }}) as deletion_request_id,
+        cast(null as {{ string }}) as identifier_type,
+        cast(null as {{ string }}) as identifier_hash
+    where false
+{% endif %}
