@@ -9,3 +9,15 @@
         where not ({{ gtm_warehouse.not_erased(columns, ref('int_erased_identifiers')) }})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Spark only: the statements that drop the session temp views int_erased_identifiers caches its
+    pre-erasure graph in (a list: Spark runs one statement at a time). -#}
+{% macro erasure_spark_cache_drop(views) -%}
+    {%- set statements = [] -%}
+    {%- for view in views -%}
+        {%- do statements.append('uncache table if exists ' ~ view) -%}
+        {%- do statements.append('drop view if exists ' ~ view) -%}
+    {%- endfor -%}
+    {{ return(statements) }}
+{%- endmacro %}
