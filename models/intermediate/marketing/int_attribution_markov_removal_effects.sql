@@ -65,7 +65,7 @@ transition_probabilities as (
         conversion_type,
         from_state,
         to_state,
-        transitions * 1.0 / sum(transitions) over (partition by conversion_type, from_state) as probability
+        cast(transitions as double) / sum(transitions) over (partition by conversion_type, from_state) as probability
     from edge_counts
 
 ),

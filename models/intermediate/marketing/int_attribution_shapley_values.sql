@@ -65,7 +65,7 @@ set_rates as (
         channel_set,
         count(*) as journeys,
         sum(is_converted) as conversions,
-        sum(is_converted) * 1.0 / count(*) as conversion_rate
+        cast(sum(is_converted) as double) / count(*) as conversion_rate
     from journey_sets
     group by conversion_type, channel_set
 

@@ -187,10 +187,11 @@ positioned as (
             order by with_no_touch.touched_at, with_no_touch.touchpoint_id
         ) as touch_number,
         count(*) over (partition by with_no_touch.conversion_id) as touch_count,
-        (
+        cast(
             {{ gtm_warehouse.epoch_microseconds('with_no_touch.converted_at') }}
             - {{ gtm_warehouse.epoch_microseconds('with_no_touch.touched_at') }}
-        ) / 86400000000.0 as days_before_conversion
+            as double
+        ) / 86400000000 as days_before_conversion
     from with_no_touch
 
 ),

@@ -65,34 +65,35 @@ raw_weights as (
 
     select
         windowed_touches.*,
-        1.0 as linear_weight,
-        case when windowed_touches.touch_number = 1 then 1.0 else 0.0 end as first_touch_weight,
-        case when windowed_touches.touch_number = windowed_touches.touch_count then 1.0 else 0.0 end
+        cast(1 as double) as linear_weight,
+        cast(case when windowed_touches.touch_number = 1 then 1 else 0 end as double) as first_touch_weight,
+        cast(case when windowed_touches.touch_number = windowed_touches.touch_count then 1 else 0 end as double)
             as last_touch_weight,
         case
             when
                 windowed_touches.touch_number
                 = coalesce(windowed_touches.last_non_direct_touch_number, windowed_touches.touch_count)
-                then 1.0
-            else 0.0
+                then cast(1 as double)
+            else cast(0 as double)
         end as last_non_direct_weight,
         case
-            when windowed_touches.touch_count = 1 then 1.0
-            when windowed_touches.touch_number = 1 then {{ u['first'] }}
-            when windowed_touches.touch_number = windowed_touches.touch_count then {{ u['last'] }}
-            else {{ u['middle'] }} / (windowed_touches.touch_count - 2)
+            when windowed_touches.touch_count = 1 then cast(1 as double)
+            when windowed_touches.touch_number = 1 then cast({{ u['first'] }} as double)
+            when windowed_touches.touch_number = windowed_touches.touch_count then cast({{ u['last'] }} as double)
+            else cast({{ u['middle'] }} as double) / (windowed_touches.touch_count - 2)
         end as u_shaped_weight,
-        case when windowed_touches.touch_number = 1 then {{ w['first'] }} else 0 end
+        case when windowed_touches.touch_number = 1 then cast({{ w['first'] }} as double) else 0 end
         + case
-            when windowed_touches.touch_number = windowed_touches.lead_touch_number then {{ w['lead'] }}
+            when windowed_touches.touch_number = windowed_touches.lead_touch_number then cast({{ w['lead'] }} as double)
             else 0
         end
         + case
-            when windowed_touches.touch_number = windowed_touches.opportunity_touch_number then {{ w['opportunity'] }}
+            when windowed_touches.touch_number = windowed_touches.opportunity_touch_number
+                then cast({{ w['opportunity'] }} as double)
             else 0
         end as w_key_weight,
         power(
-            0.5,
+            cast(0.5 as double),
             coalesce(windowed_touches.days_before_conversion, 0)
             / {{ var('gtm__attribution_time_decay_half_life_days') }}
         ) as time_decay_weight,
@@ -130,7 +131,7 @@ weights as (
         w_shaped_middle.*,
         case
             when w_shaped_middle.w_key_weight > 0 then w_shaped_middle.w_key_weight
-            else {{ w['middle'] }} / w_shaped_middle.w_middle_touches
+            else cast({{ w['middle'] }} as double) / w_shaped_middle.w_middle_touches
         end as w_shaped_weight,
         w_shaped_middle.markov_channel_weight / w_shaped_middle.channel_touch_count as markov_weight,
         w_shaped_middle.shapley_channel_weight / w_shaped_middle.channel_touch_count as shapley_weight
@@ -160,12 +161,12 @@ credits as (
         case
             when sum(weights.markov_weight) over (partition by weights.conversion_id) > 0
                 then weights.markov_weight / sum(weights.markov_weight) over (partition by weights.conversion_id)
-            else 1.0 / weights.touch_count
+            else cast(1 as double) / weights.touch_count
         end as markov_credit,
         case
             when sum(weights.shapley_weight) over (partition by weights.conversion_id) > 0
                 then weights.shapley_weight / sum(weights.shapley_weight) over (partition by weights.conversion_id)
-            else 1.0 / weights.touch_count
+            else cast(1 as double) / weights.touch_count
         end as shapley_credit
     from weights
 
