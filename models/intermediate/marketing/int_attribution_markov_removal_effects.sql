@@ -67,6 +67,15 @@ transition_probabilities as (
         to_state,
         cast(transitions as double) / sum(transitions) over (partition by conversion_type, from_state) as probability
     from edge_counts
+    union all
+    -- (conversion) is absorbing: its mass is carried to the last step, so each step reads only the previous
+    -- one (a plan linear in the steps; summing every step's absorbed mass would re-expand them on Spark)
+    select distinct
+        conversion_type,
+        '(conversion)' as from_state,
+        '(conversion)' as to_state,
+        cast(1 as double) as probability
+    from edge_counts
 
 ),
 
@@ -124,31 +133,18 @@ step_0 as (
     ),
 {% endfor %}
 
-absorbed as (
-
-    {% for i in range(1, iterations + 1) %}
-        select
-            conversion_type,
-            removed_channel,
-            mass
-        from step_{{ i }}
-        where state = '(conversion)'
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
 conversion_probabilities as (
 
     select
         scenarios.conversion_type,
         scenarios.removed_channel,
-        coalesce(sum(absorbed.mass), 0) as conversion_probability
+        coalesce(sum(last_step.mass), 0) as conversion_probability
     from scenarios
-    left join absorbed
+    left join step_{{ iterations }} as last_step
         on
-            scenarios.conversion_type = absorbed.conversion_type
-            and scenarios.removed_channel = absorbed.removed_channel
+            scenarios.conversion_type = last_step.conversion_type
+            and scenarios.removed_channel = last_step.removed_channel
+            and last_step.state = '(conversion)'
     group by scenarios.conversion_type, scenarios.removed_channel
 
 ),
@@ -191,12 +187,16 @@ final as (
         {{ dbt.concat(['effects.conversion_type', "'|'", 'effects.channel']) }} as markov_channel_id,
         effects.conversion_type,
         effects.channel,
-        effects.conversion_probability,
-        effects.conversion_probability_without_channel,
-        effects.removal_effect,
-        effects.removal_effect
-        / nullif(sum(effects.removal_effect) over (partition by effects.conversion_type), 0) as removal_effect_share,
-        coalesce(in_flight.in_flight_mass, 0) as in_flight_mass
+        -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
+        round(effects.conversion_probability, 12) as conversion_probability,
+        round(effects.conversion_probability_without_channel, 12) as conversion_probability_without_channel,
+        round(effects.removal_effect, 12) as removal_effect,
+        round(
+            effects.removal_effect
+            / nullif(sum(effects.removal_effect) over (partition by effects.conversion_type), 0),
+            12
+        ) as removal_effect_share,
+        round(coalesce(in_flight.in_flight_mass, 0), 15) as in_flight_mass
     from effects
     left join in_flight on effects.conversion_type = in_flight.conversion_type
 

@@ -153,9 +153,13 @@ final as (
         {{ dbt.concat(['conversion_type', "'|'", 'channel']) }} as shapley_channel_id,
         conversion_type,
         channel,
-        shapley_value,
-        greatest(shapley_value, 0)
-        / nullif(sum(greatest(shapley_value, 0)) over (partition by conversion_type), 0) as shapley_share
+        -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
+        round(shapley_value, 9) as shapley_value,
+        round(
+            greatest(shapley_value, 0)
+            / nullif(sum(greatest(shapley_value, 0)) over (partition by conversion_type), 0),
+            12
+        ) as shapley_share
     from shapley
 
 )
