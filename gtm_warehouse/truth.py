@@ -15,7 +15,7 @@ from gtm_warehouse.contract import load_contract
 def connect(database: Path, truth: Path) -> duckdb.DuckDBPyConnection:
     """Read-only warehouse connection with the truth files as views `truth_<name>`."""
     con = duckdb.connect(str(database), read_only=True)
-    for name in ("events", "identities", "people", "accounts", "sessions"):
+    for name in ("events", "identities", "people", "accounts", "sessions", "channel_lift"):
         path = truth / f"{name}.parquet"
         if path.exists():
             con.execute(f"create temp view truth_{name} as select * from read_parquet('{path}')")
@@ -693,10 +693,62 @@ def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return figures
 
 
+# --- marketing attribution ------------------------------------------------------------------------------
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "u_shaped", "w_shaped", "time_decay",
+                      "markov", "shapley")
+# generator channel code -> warehouse channel (seed channel_rules)
+TRUTH_CHANNELS = {"paid_search": "Paid Search", "paid_social": "Paid Social", "organic_search": "Organic Search",
+                  "email": "Email", "referral": "Referral", "direct": "Direct", "event": "Events/Webinar",
+                  "partner": "Partner"}
+
+
+def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    rows = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, name]).fetchall()
+    return rows[0][0] > 0
+
+
+def attribution_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Per attribution model, the Spearman rank correlation between its channel credit shares and the channels'
+    true causal contributions (generator truth `channel_lift`: expected leads / opportunities each channel
+    caused), for lead_created and opportunity_created conversions. Empty when the truth or mart is absent."""
+    if not (_relation_exists(con, "marts", "fct_attribution_credits") and _truth_view(con)):
+        return {}
+    mapping = " ".join(f"when '{k}' then '{v}'" for k, v in TRUTH_CHANNELS.items())
+    truth = con.execute(f"""
+        select case channel {mapping} end as channel, sum(expected_leads_caused) as lead_created,
+               sum(expected_opportunities_caused) as opportunity_created
+        from truth_channel_lift group by 1""").df().set_index("channel")
+    credit_sums = ", ".join(f"sum({m}_credit) as {m}" for m in ATTRIBUTION_MODELS)
+    credits = con.execute(f"""
+        select conversion_type, channel, {credit_sums}
+        from marts.fct_attribution_credits
+        where conversion_type in ('lead_created', 'opportunity_created') and channel != '(no touch)'
+        group by 1, 2""").df()
+    figures: dict[str, float] = {}
+    for conversion_type, label in (("lead_created", "lead"), ("opportunity_created", "opportunity")):
+        shares = credits[credits.conversion_type == conversion_type].set_index("channel")[list(ATTRIBUTION_MODELS)]
+        frame = shares.reindex(truth.index).fillna(0.0)
+        frame = frame / frame.sum().where(frame.sum() > 0, 1.0)
+        true_share = truth[conversion_type] / truth[conversion_type].sum()
+        for model in ATTRIBUTION_MODELS:
+            figures[f"attribution_{label}_rank_corr_{model}"] = float(frame[model].corr(true_share, method="spearman"))
+    return figures
+
+
+def _truth_view(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.execute("select count(*) from truth_channel_lift").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
-                  foundation_figures, health_figures, customer_success_onboarding_figures, sales_figures):
+                  foundation_figures, health_figures, customer_success_onboarding_figures, sales_figures,
+                  attribution_figures):
         figures.update(check(con))
     return figures

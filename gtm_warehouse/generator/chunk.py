@@ -222,8 +222,11 @@ def build_world(cfg: C.GeneratorConfig, chunk: int, n_people: int, ids: Ids,
     fv = state["form_visit"]
     form_campaign = np.where(fv >= 0, visits.campaign[np.maximum(fv, 0)], -1)
     form_channel = np.where(fv >= 0, visits.channel[np.maximum(fv, 0)], -1)
+    acc_channels = np.zeros((len(acc), len(C.CHANNELS)), bool)
+    visit_acc = ppl.account[visits.person]
+    acc_channels[visit_acc[visit_acc >= 0], visits.channel[visit_acc >= 0]] = True
     crm = simulate_crm(rng, acc, ppl, state["form_t"], state["form_type"], form_campaign, form_channel,
-                       state["signed"], state["signup_t"], acc_has_ws, t_hi, cfg.as_of_us)
+                       state["signed"], state["signup_t"], acc_has_ws, t_hi, cfg.as_of_us, acc_channels)
     won = crm.opp_stage == 4
     won_acc = crm.opp_account[won]
     acc_ws = np.full(len(acc), -1)

@@ -119,6 +119,14 @@ CAMPAIGNS = [
     ("partner_directory", "partner_portal", CH_PARTNER, "Partners", 0.0),
     ("agency_referrals", "agency", CH_PARTNER, "Partners", 0.0),
 ]
+# --- causal lift per channel (attribution truth, docs/GENERATOR.md "Channel lift") ---------------------
+# CHANNEL_LEAD_LIFT[c]: chance that ONE visit through channel c causes a form fill (a lead) the person would not
+# otherwise have made; visits act independently: P(lead) = 1 - (1 - base(intent)) * prod_visits (1 - lift).
+# CHANNEL_OPP_LIFT[c]: added to an account's opportunity logit when any of its people visited through channel c.
+# Order of CHANNELS: paid_search, paid_social, organic_search, email, referral, direct, event, partner.
+CHANNEL_LEAD_LIFT = [0.030, 0.006, 0.002, 0.015, 0.008, 0.0, 0.060, 0.040]
+CHANNEL_OPP_LIFT = [0.45, 0.10, 0.0, 0.25, 0.10, 0.0, 0.80, 0.60]
+LIFT_STREAM = 4_242_424  # seed of the separate sub-generator of lift-caused form fills
 CAMPAIGN_MEDIUM = {CH_PAID_SEARCH: "cpc", CH_PAID_SOCIAL: "paid_social", CH_EMAIL: "email", CH_PARTNER: "partner"}
 CLICK_ID_PARAM = {"google": "gclid", "facebook": "fbclid", "linkedin": "li_fat_id"}
 ORGANIC_REFERRERS = ["https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/"]

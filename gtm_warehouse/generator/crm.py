@@ -23,6 +23,8 @@ CONVERSION_DRIVERS = [
     "a technical signer (Engineer / Product / Analytics role) (+0.7 on the opportunity logit, +0.8 on the win logit)",
     "an existing product workspace (+0.6 on the win logit); win logit = -2.0 + 2.5 * intent + ...",
     "technical roles sign up 1.3x as often; non-technical 0.75x",
+    "channel causal lift: each visit through channel c causes a form fill (lead) with probability CHANNEL_LEAD_LIFT[c]",
+    "channel causal lift: + CHANNEL_OPP_LIFT[c] on the opportunity logit when any person of the account visited via c",
 ]
 
 # extra CRM campaigns beyond the utm campaigns of config.CAMPAIGNS
@@ -65,6 +67,7 @@ class Crm:
     opp_source: np.ndarray
     crm_accounts: np.ndarray  # account indexes that exist in the CRM
     acc_opp: np.ndarray  # per account: opportunity index or -1
+    opp_lift_contribution: np.ndarray  # per channel: expected opportunities caused (removal effect)
 
 
 def crm_campaign_index_for_utm(utm_idx: np.ndarray) -> np.ndarray:
@@ -73,7 +76,7 @@ def crm_campaign_index_for_utm(utm_idx: np.ndarray) -> np.ndarray:
 
 def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: np.ndarray, form_type: np.ndarray,
                  form_campaign: np.ndarray, form_channel: np.ndarray, signed: np.ndarray, signup_t: np.ndarray,
-                 acc_has_ws: np.ndarray, t_hi: int, as_of: int) -> Crm:
+                 acc_has_ws: np.ndarray, t_hi: int, as_of: int, acc_channels: np.ndarray | None = None) -> Crm:
     n_p, n_a = len(ppl), len(acc)
     leads = np.flatnonzero(form_t >= 0)
     lead_created = form_t[leads] + rng.integers(60 * US, 1800 * US, len(leads))
@@ -95,6 +98,12 @@ def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: n
     acc_leads = np.bincount(la[la >= 0], minlength=n_a)
     engaged = (acc_leads > 0) | (n_sign > 0)
     logit = -3.8 + 4.0 * acc.intent + 1.6 * acc_demo + 0.5 * np.minimum(n_sign, 3) + 0.7 * tech_sign
+    # causal lift of the channels the account's people visited through (config.CHANNEL_OPP_LIFT)
+    if acc_channels is None:
+        acc_channels = np.zeros((n_a, len(C.CHANNELS)), bool)
+    opp_lift = acc_channels * np.array(C.CHANNEL_OPP_LIFT)
+    logit = logit + opp_lift.sum(axis=1)
+    opp_lift_contribution = (sigmoid(logit)[:, None] - sigmoid(logit[:, None] - opp_lift))[engaged].sum(axis=0)
     has_opp = engaged & (rng.random(n_a) < sigmoid(logit))
     # anchor: earliest lead or signup of the account
     anchor = np.full(n_a, np.iinfo(np.int64).max)
@@ -159,4 +168,4 @@ def simulate_crm(rng: np.random.Generator, acc: Accounts, ppl: People, form_t: n
                person_contact=person_contact, person_lead=person_lead, opp_account=opp_acc, opp_contact=opp_contact,
                opp_created=opp_created, opp_close=opp_close, opp_stage=opp_stage, opp_amount=opp_amount,
                opp_plan=opp_plan, opp_campaign=opp_campaign, opp_source=opp_source, crm_accounts=crm_accounts,
-               acc_opp=acc_opp)
+               acc_opp=acc_opp, opp_lift_contribution=opp_lift_contribution)

@@ -24,7 +24,8 @@ from .product import CHURN_DRIVERS
 from .ids import Ids
 from .segment import Renderer, build_frame, time_and_defects
 from .tables import crm_tables, global_tables, product_tables, support_tables, survey_privacy_tables
-from .truth import SCHEMAS, truth_accounts, truth_events, truth_identities, truth_people, truth_sessions
+from .truth import (SCHEMAS, truth_accounts, truth_channel_lift, truth_events, truth_identities, truth_people,
+                    truth_sessions)
 from .parallel import MAX_WORKERS, ChunkPool
 from .writer import BackgroundWriter, ParquetSet, RawWriter, raw_schemas, split_increment, to_table
 
@@ -113,7 +114,7 @@ def simulate_chunk(cfg: C.GeneratorConfig, ci: int, n_people: int, event_tables:
             raw.append(("main", name, to_table(schemas[name], cols)))
     ev, counts = truth_events(w, f, tm, event_tables)
     truth = [("events", ev), ("sessions", truth_sessions(w)), ("identities", truth_identities(w)),
-             ("people", truth_people(w)), ("accounts", truth_accounts(w))]
+             ("people", truth_people(w)), ("accounts", truth_accounts(w)), ("channel_lift", truth_channel_lift(w))]
     truth = [(n, to_table(SCHEMAS[n], cols) if isinstance(cols, dict) else cols) for n, cols in truth]
     paid = np.isin(w.visits.channel, [C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL])
     return {"chunk": ci, "raw": raw, "truth": truth, "defects": counts, "events": events,
@@ -206,6 +207,8 @@ def generate(cfg: C.GeneratorConfig, workers: int | None = None) -> dict:
         "expected_quarantine_reasons": D.QUARANTINE,
         "conversion_drivers": CONVERSION_DRIVERS,
         "churn_drivers": CHURN_DRIVERS,
+        "channel_causal_lift": {ch: {"lead_lift_per_visit": lead, "opportunity_logit_lift": opp}
+                                for ch, lead, opp in zip(C.CHANNELS, C.CHANNEL_LEAD_LIFT, C.CHANNEL_OPP_LIFT)},
         "seconds": round(seconds, 2),
     }
     cfg.truth.mkdir(parents=True, exist_ok=True)

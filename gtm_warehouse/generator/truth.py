@@ -31,6 +31,10 @@ SCHEMAS = {
     "sessions": pa.schema([("true_session_id", S), ("anonymous_id", S), ("person_id", S), ("started_at", TS),
                            ("ended_at", TS), ("channel", S), ("utm_source", S), ("utm_medium", S), ("utm_campaign", S),
                            ("landing_path", S), ("n_events", pa.int64())]),
+    "channel_lift": pa.schema([("chunk", pa.int64()), ("channel", S), ("lead_lift_per_visit", pa.float64()),
+                               ("opportunity_logit_lift", pa.float64()), ("visits", pa.int64()),
+                               ("expected_leads_caused", pa.float64()),
+                               ("expected_opportunities_caused", pa.float64())]),
 }
 EMAIL_TABLES = {"identifies", "signed_up", "content_downloaded", "webinar_registered", "demo_requested"}
 QUARANTINE_BY_CODE = [D.QUARANTINE.get(c) for c in D.CODES]
@@ -162,3 +166,18 @@ def truth_accounts(w: "World") -> pa.Table:
         "churned_at": fmt.ts(churn, mask=churn < 0),
         "won_amount": pa.array(fmt.gather(cr.opp_amount, opp, 0.0).astype(np.float64), mask=~won),
     }, schema=SCHEMAS["accounts"])
+
+
+def truth_channel_lift(w: "World") -> dict[str, pa.Array]:
+    """Per channel: its configured causal lift and what it caused in this chunk, in expectation (removal effect:
+    P(with the channel's visits) - P(without them), summed over people for leads, over engaged accounts for
+    opportunities). Sum over chunks for the run's truth (gtm_warehouse.truth.attribution_figures)."""
+    n = len(C.CHANNELS)
+    return {
+        "chunk": pa.array(np.full(n, w.chunk, np.int64)), "channel": pa.array(C.CHANNELS),
+        "lead_lift_per_visit": pa.array(np.array(C.CHANNEL_LEAD_LIFT, float)),
+        "opportunity_logit_lift": pa.array(np.array(C.CHANNEL_OPP_LIFT, float)),
+        "visits": pa.array(np.bincount(w.visits.channel, minlength=n).astype(np.int64)),
+        "expected_leads_caused": pa.array(np.asarray(w.state["lead_lift_contribution"], float)),
+        "expected_opportunities_caused": pa.array(np.asarray(w.crm.opp_lift_contribution, float)),
+    }

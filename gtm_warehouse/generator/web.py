@@ -201,6 +201,8 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
 
     p_form = 0.03 + 0.38 * ppl.intent ** 1.5
     form_visit = pick_visit(rng.random(n_p) < p_form)
+    form_visit, lead_lift_contribution = _lift_caused_forms(cfg, chunk, n_p, p_form, form_visit, channel, person,
+                                                            own_sorted, offs, cnt)
     form_type = np.where(rng.random(n_p) < 0.1 + 0.6 * ppl.intent, FORM_DEMO,
                          np.where(rng.random(n_p) < 0.6, FORM_CONTENT, FORM_WEBINAR))
     p_sign = np.clip((0.01 + 0.5 * ppl.intent ** 1.4) * np.where(ppl.technical, 1.3, 0.75), 0, 0.95)
@@ -365,9 +367,44 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     form_vis = np.full(n_p, -1)
     form_vis[fper] = slots.visit[fslots]
     state = dict(signed=signed, signup_t=np.where(signed, signup_t, -1), form_t=form_t,
+                 lead_lift_contribution=lead_lift_contribution,
                  form_type=np.where(form_t >= 0, form_type, -1), form_visit=form_vis,
                  first_seen=_first_seen(n_p, visits))
     return visits, slots, state
+
+
+def _lift_caused_forms(cfg: C.GeneratorConfig, chunk: int, n_p: int, p_base: np.ndarray, form_visit: np.ndarray,
+                       channel: np.ndarray, person: np.ndarray, own_sorted: np.ndarray, offs: np.ndarray,
+                       cnt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Form fills caused by visits (config.CHANNEL_LEAD_LIFT), drawn from a separate sub-generator so the main
+    stream is untouched. A person without a base form fill fills one with P = 1 - prod(1 - lift) over their
+    own-device visits, in a visit picked in proportion to its lift (the visit that caused it). Returns the new
+    form visits and, per channel, the expected number of form fills caused: sum over people of
+    P(fill) - P(fill without that channel's visits) (the removal effect the attribution truth compares with)."""
+    lift_rng = np.random.default_rng([cfg.seed, chunk, C.LIFT_STREAM])
+    lift = np.array(C.CHANNEL_LEAD_LIFT)[channel[own_sorted]]
+    per = person[own_sorted]
+    n_ch = len(C.CHANNELS)
+    log_keep = np.log1p(-lift)
+    keep_all = np.bincount(per, weights=log_keep, minlength=n_p)
+    keep_by_ch = np.zeros((n_p, n_ch))
+    np.add.at(keep_by_ch, (per, channel[own_sorted]), log_keep)
+    p_all = 1 - (1 - p_base) * np.exp(keep_all)
+    p_without = 1 - (1 - p_base)[:, None] * np.exp(keep_all[:, None] - keep_by_ch)
+    contribution = (p_all[:, None] - p_without)[cnt > 0].sum(axis=0)
+    p_lift = 1 - np.exp(keep_all)
+    u = lift_rng.random(n_p)
+    caused = (form_visit < 0) & (cnt > 0) & (u < p_lift)
+    cp = np.flatnonzero(caused)
+    if len(cp):
+        cum = np.cumsum(lift)
+        start = np.where(offs[cp] > 0, cum[np.maximum(offs[cp] - 1, 0)], 0.0)
+        target = start + lift_rng.random(len(cp)) * (cum[offs[cp] + cnt[cp] - 1] - start)
+        idx = np.searchsorted(cum, target, side="right")
+        idx = np.clip(idx, offs[cp], offs[cp] + cnt[cp] - 1)
+        form_visit = form_visit.copy()
+        form_visit[cp] = own_sorted[idx]
+    return form_visit, contribution
 
 
 def _first_seen(n_p: int, v: Visits) -> np.ndarray:

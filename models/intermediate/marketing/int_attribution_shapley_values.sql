@@ -1,0 +1,167 @@
+{#- Grain: one row per (conversion type, channel): the channel's Shapley value over channel sets.
+    Players are channels; a journey's channel set is a bitmask (bit = 2^channel index). The value of a
+    coalition S is the number of conversions expected if only the channels in S existed: every journey with
+    channel set T converts at the observed conversion rate of journeys whose set is exactly T ∩ S (0 when no
+    journey had that set, e.g. the empty set: conversions without touches go to `(no touch)`). Shapley value
+    of c = Σ over S without c of |S|!(n-|S|-1)!/n! · (v(S ∪ c) - v(S)), by enumerating all 2^n subsets
+    (portable SQL: bitwise `&`, bit_count). Limit: n <= var gtm__attribution_shapley_max_channels (default
+    12: 4,096 subsets); a test fails when more channels appear. Negative values are clipped to 0 for the
+    credit share. -#}
+{%- set max_channels = var('gtm__attribution_shapley_max_channels') -%}
+
+with
+
+journey_steps as (
+
+    select
+        conversion_type,
+        journey_id,
+        channel,
+        is_converted
+    from {{ ref('int_attribution_journey_steps') }}
+
+),
+
+distinct_channels as (
+
+    select distinct channel
+    from journey_steps
+
+),
+
+channel_bits as (
+
+    select
+        channel,
+        cast(power(2, dense_rank() over (order by channel) - 1) as bigint) as channel_bit
+    from distinct_channels
+
+),
+
+player_count as (
+
+    select count(*) as players
+    from channel_bits
+
+),
+
+journey_sets as (
+
+    select
+        journey_steps.conversion_type,
+        journey_steps.journey_id,
+        max(case when journey_steps.is_converted then 1 else 0 end) as is_converted,
+        sum(distinct channel_bits.channel_bit) as channel_set
+    from journey_steps
+    inner join channel_bits on journey_steps.channel = channel_bits.channel
+    group by journey_steps.conversion_type, journey_steps.journey_id
+
+),
+
+set_rates as (
+
+    select
+        conversion_type,
+        channel_set,
+        count(*) as journeys,
+        sum(is_converted) as conversions,
+        cast(sum(is_converted) as double) / count(*) as conversion_rate
+    from journey_sets
+    group by conversion_type, channel_set
+
+),
+
+subsets as (
+
+    select cast(series.generated_number - 1 as bigint) as coalition
+    from ({{ dbt.generate_series(2 ** max_channels) }}) as series
+    cross join player_count
+    where series.generated_number - 1 < power(2, player_count.players)
+
+),
+
+coalition_values as (
+
+    -- v(S): journeys of every observed set T, converting at the rate of the set T ∩ S
+    select
+        observed.conversion_type,
+        subsets.coalition,
+        sum(observed.journeys * coalesce(restricted_set.conversion_rate, 0)) as coalition_value
+    from set_rates as observed
+    cross join subsets
+    left join set_rates as restricted_set
+        on
+            observed.conversion_type = restricted_set.conversion_type
+            and (observed.channel_set & subsets.coalition) = restricted_set.channel_set
+    group by observed.conversion_type, subsets.coalition
+
+),
+
+factorials as (
+
+    {%- set running = namespace(factorial=1) %}
+    {% for k in range(0, max_channels + 1) %}
+        {%- if k > 0 %}{% set running.factorial = running.factorial * k %}{% endif %}
+        select
+            {{ k }} as k,
+            cast({{ running.factorial }} as double) as factorial
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+marginal_contributions as (
+
+    select
+        without_channel.conversion_type,
+        channel_bits.channel,
+        bit_count(without_channel.coalition) as coalition_size,
+        with_channel.coalition_value - without_channel.coalition_value as marginal_contribution
+    from coalition_values as without_channel
+    cross join channel_bits
+    inner join coalition_values as with_channel
+        on
+            without_channel.conversion_type = with_channel.conversion_type
+            and without_channel.coalition + channel_bits.channel_bit = with_channel.coalition
+    where (without_channel.coalition & channel_bits.channel_bit) = 0
+
+),
+
+shapley as (
+
+    -- weight of a coalition of size s among n players: s! (n - s - 1)! / n!
+    select
+        marginal_contributions.conversion_type,
+        marginal_contributions.channel,
+        sum(
+            marginal_contributions.marginal_contribution
+            * size_factorial.factorial * rest_factorial.factorial / all_factorial.factorial
+        ) as shapley_value
+    from marginal_contributions
+    cross join player_count
+    inner join factorials as size_factorial on marginal_contributions.coalition_size = size_factorial.k
+    inner join factorials as rest_factorial
+        on player_count.players - marginal_contributions.coalition_size - 1 = rest_factorial.k
+    inner join factorials as all_factorial on player_count.players = all_factorial.k
+    group by marginal_contributions.conversion_type, marginal_contributions.channel
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['conversion_type', "'|'", 'channel']) }} as shapley_channel_id,
+        conversion_type,
+        channel,
+        -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
+        round(shapley_value, 9) as shapley_value,
+        round(
+            greatest(shapley_value, 0)
+            / nullif(sum(greatest(shapley_value, 0)) over (partition by conversion_type), 0),
+            12
+        ) as shapley_share
+    from shapley
+
+)
+
+select * from final
