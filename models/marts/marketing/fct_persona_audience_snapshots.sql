@@ -3,7 +3,7 @@
     rpt_persona_audience_changes compares the current members with the latest build here, and this
     model runs after it. -#}
 -- depends_on: {{ ref('rpt_persona_audience_changes') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', full_refresh=false) }}
 
 with
 
