@@ -343,6 +343,7 @@ def global_tables(w_ids, cfg: C.GeneratorConfig, ad_cost: np.ndarray) -> dict[st
     names = [c[0] for c in C.CAMPAIGNS] + [c[0] for c in EXTRA_CAMPAIGNS]
     types = [c[3] for c in C.CAMPAIGNS] + [c[1] for c in EXTRA_CAMPAIGNS]
     entry = [None] * len(C.CAMPAIGNS) + [c[2] for c in EXTRA_CAMPAIGNS]
+    utm_keys = [c[0] for c in C.CAMPAIGNS] + [None] * len(EXTRA_CAMPAIGNS)
     n = len(names)
     start = cfg.start_us - 30 * DAY
     cost = np.r_[ad_cost, np.zeros(n - len(ad_cost))]
@@ -353,6 +354,8 @@ def global_tables(w_ids, cfg: C.GeneratorConfig, ad_cost: np.ndarray) -> dict[st
         "id": w_ids.sf("701", np.arange(n)), "name": pa.array(names), "type": pa.array(types),
         "status": pa.array(["Active"] * n), "start_date": fmt.date32(np.full(n, start)),
         "end_date": pa.nulls(n, pa.date32()), "entry_point_c": pa.array(entry, pa.string()),
+        # utm_campaign_c: the UTM key of the tracked campaigns (shared with URLs and ad platforms), else empty
+        "utm_campaign_c": pa.array(utm_keys, pa.string()),
         "budgeted_cost": pa.array(np.round(cost * 1.1 + 5000.0, -2)), "actual_cost": pa.array(np.round(cost, 2)),
         "created_date": fmt.ts(np.full(n, start)), "system_modstamp": fmt.ts(np.full(n, hi)),
         "is_deleted": pa.array(np.zeros(n, bool)),

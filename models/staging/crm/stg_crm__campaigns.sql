@@ -14,6 +14,7 @@ staged as (
         campaign_type,
         campaign_status,
         entry_point,
+        utm_campaign,
         budgeted_cost,
         actual_cost,
         is_deleted,

@@ -7,6 +7,7 @@
     {{ gtm_warehouse.clean_text('type') }} as campaign_type,
     {{ gtm_warehouse.clean_text('status') }} as campaign_status,
     {{ gtm_warehouse.clean_text('entry_point_c') }} as entry_point,
+    lower({{ gtm_warehouse.clean_text('utm_campaign_c') }}) as utm_campaign,
     {{ gtm_warehouse.try_cast('budgeted_cost', 'double') }} as budgeted_cost,
     {{ gtm_warehouse.try_cast('actual_cost', 'double') }} as actual_cost,
     {{ gtm_warehouse.try_cast('is_deleted', dbt.type_boolean()) }} as is_deleted,
