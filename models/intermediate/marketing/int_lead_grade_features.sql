@@ -183,7 +183,7 @@ own_events as (
         on
             leads_people.person_id = events.person_id
             and events.event_at <= leads_people.created_at
-            and events.event_at > {{ dbt.dateadd('day', -lookback_days, 'leads_people.created_at') }}
+            and events.event_at > {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', -lookback_days) }}
 
 ),
 
@@ -230,7 +230,7 @@ colleague_events as (
             leads_people.account_id = events.account_id
             and leads_people.person_id != events.person_id
             and events.event_at <= leads_people.created_at
-            and events.event_at > {{ dbt.dateadd('day', -lookback_days, 'leads_people.created_at') }}
+            and events.event_at > {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', -lookback_days) }}
 
 ),
 
@@ -256,7 +256,7 @@ labels as (
             when
                 opportunities.created_at >= leads_people.created_at
                 and opportunities.created_at
-                < {{ dbt.dateadd('day', window_days, 'leads_people.created_at') }}
+                < {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }}
                 then 1
             else 0
         end) as has_opportunity_in_window
@@ -299,10 +299,10 @@ features as (
             as f_signed_up_colleagues,
         cast(coalesce(colleague_behaviour.has_colleague_demo_request, 0) as double)
             as f_has_colleague_demo_request,
-        {{ dbt.dateadd('day', window_days, 'leads_people.created_at') }} <= crm_horizon.observed_until
+        {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }} <= crm_horizon.observed_until
             as is_label_observed,
         case
-            when {{ dbt.dateadd('day', window_days, 'leads_people.created_at') }} <= crm_horizon.observed_until
+            when {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }} <= crm_horizon.observed_until
                 then coalesce(labels.has_opportunity_in_window, 0)
         end as is_qualified_in_window
     from leads_people
