@@ -24,10 +24,10 @@ coefficients as (
 inputs as (
 
     {%- for column in feature_columns %}
-    select '{{ column }}' as feature_name
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select '{{ column }}' as feature_name
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

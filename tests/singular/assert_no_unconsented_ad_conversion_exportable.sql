@@ -49,7 +49,7 @@ released as (
         on
             exportable.person_id = advertising_consent.person_id
             and advertising_consent.is_granted
-            and (advertising_consent.valid_to is null or advertising_consent.valid_to > exportable.converted_at)
+            and (advertising_consent.valid_to is null or exportable.converted_at < advertising_consent.valid_to)
 
 ),
 

@@ -4,6 +4,9 @@
 
 {%- set lookback_days = var('gtm__lead_grade_lookback_days') %}
 {%- set window_days = var('gtm__lead_grade_window_days') %}
+{%- set title_matches = gtm_warehouse.regexp_matches_expression(
+    'leads_people.job_title_lower', 'job_title_rules.title_pattern'
+) %}
 
 with
 
@@ -125,13 +128,13 @@ leads_people as (
     select
         leads.lead_id,
         leads.email_domain,
-        lower(trim(leads.job_title)) as job_title_lower,
         leads.number_of_employees,
         leads.converted_opportunity_id,
         leads.created_at,
         identities.person_id,
         people.account_id,
         accounts.crm_account_id,
+        lower(trim(leads.job_title)) as job_title_lower,
         free_email_domains.domain is not null as is_free_email
     from leads
     left join identities on leads.lead_id = identities.identifier_value
@@ -155,7 +158,7 @@ title_roles as (
     inner join job_title_rules
         on
             job_title_rules.rule_type = 'role'
-            and {{ gtm_warehouse.regexp_matches_expression('leads_people.job_title_lower', 'job_title_rules.title_pattern') }}
+            and {{ title_matches }}
 
 ),
 
@@ -166,7 +169,7 @@ title_seniority as (
     inner join job_title_rules
         on
             job_title_rules.rule_type = 'seniority'
-            and {{ gtm_warehouse.regexp_matches_expression('leads_people.job_title_lower', 'job_title_rules.title_pattern') }}
+            and {{ title_matches }}
 
 ),
 
@@ -182,7 +185,7 @@ own_events as (
     inner join events
         on
             leads_people.person_id = events.person_id
-            and events.event_at <= leads_people.created_at
+            and leads_people.created_at >= events.event_at
             and events.event_at > {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', -lookback_days) }}
 
 ),
@@ -229,7 +232,7 @@ colleague_events as (
         on
             leads_people.account_id = events.account_id
             and leads_people.person_id != events.person_id
-            and events.event_at <= leads_people.created_at
+            and leads_people.created_at >= events.event_at
             and events.event_at > {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', -lookback_days) }}
 
 ),
@@ -276,33 +279,34 @@ features as (
         leads_people.person_id,
         leads_people.account_id,
         leads_people.created_at as lead_created_at,
-        leads_people.person_id is not null as has_person_match,
-        coalesce(title_roles.title_role, 'Other') as title_role,
-        coalesce(own_behaviour.behaviour_event_count, 0) as behaviour_event_count,
-        ln(1 + coalesce(own_behaviour.page_views, 0)) as f_log_page_views,
-        ln(1 + coalesce(own_behaviour.sessions, 0)) as f_log_sessions,
-        ln(1 + coalesce(own_key_pages.key_page_views, 0)) as f_log_key_page_views,
         cast(coalesce(own_behaviour.has_demo_request, 0) as double) as f_has_demo_request,
         cast(coalesce(own_behaviour.has_content_download, 0) as double) as f_has_content_download,
         cast(coalesce(own_behaviour.has_webinar_registration, 0) as double)
             as f_has_webinar_registration,
         cast(coalesce(own_behaviour.is_signed_up, 0) as double) as f_is_signed_up,
-        ln(1 + coalesce(leads_people.number_of_employees, 0)) as f_log_employees,
         cast(case when leads_people.number_of_employees is null then 1 else 0 end as double) as f_is_employees_missing,
         cast(case when leads_people.is_free_email then 1 else 0 end as double) as f_is_free_email,
         cast(case when coalesce(role_personas.is_technical, false) then 1 else 0 end as double)
             as f_is_technical_title,
         cast(case when title_seniority.lead_id is not null then 1 else 0 end as double)
             as f_is_decision_maker_title,
-        ln(1 + coalesce(colleague_behaviour.active_colleagues, 0)) as f_log_active_colleagues,
         cast(least(coalesce(colleague_behaviour.signed_up_colleagues, 0), 3) as double)
             as f_signed_up_colleagues,
         cast(coalesce(colleague_behaviour.has_colleague_demo_request, 0) as double)
             as f_has_colleague_demo_request,
+        leads_people.person_id is not null as has_person_match,
+        coalesce(title_roles.title_role, 'Other') as title_role,
+        coalesce(own_behaviour.behaviour_event_count, 0) as behaviour_event_count,
+        ln(1 + coalesce(own_behaviour.page_views, 0)) as f_log_page_views,
+        ln(1 + coalesce(own_behaviour.sessions, 0)) as f_log_sessions,
+        ln(1 + coalesce(own_key_pages.key_page_views, 0)) as f_log_key_page_views,
+        ln(1 + coalesce(leads_people.number_of_employees, 0)) as f_log_employees,
+        ln(1 + coalesce(colleague_behaviour.active_colleagues, 0)) as f_log_active_colleagues,
         {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }} <= crm_horizon.observed_until
             as is_label_observed,
         case
-            when {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }} <= crm_horizon.observed_until
+            when {{ gtm_warehouse.timestamp_add_days('leads_people.created_at', window_days) }}
+                <= crm_horizon.observed_until
                 then coalesce(labels.has_opportunity_in_window, 0)
         end as is_qualified_in_window
     from leads_people

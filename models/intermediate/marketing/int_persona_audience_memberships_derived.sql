@@ -104,7 +104,7 @@ memberships as (
         on
             persona_periods.person_id = milestones.person_id
             and audiences.milestone = milestones.milestone
-            and (persona_periods.is_open = 1 or milestones.first_reached_at < persona_periods.period_to)
+            and (persona_periods.is_open = 1 or persona_periods.period_to > milestones.first_reached_at)
 
 )
 

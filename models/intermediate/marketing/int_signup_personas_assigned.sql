@@ -60,7 +60,7 @@ matched_roles as (
         role_personas.persona,
         row_number() over (
             partition by signup_people.message_id
-            order by role_personas.is_technical desc, role_personas.persona, role_personas.role
+            order by role_personas.is_technical desc, role_personas.persona asc, role_personas.role asc
         ) as persona_rank
     from signup_people
     inner join role_personas
@@ -85,13 +85,13 @@ assigned as (
         signup_people.person_id,
         signup_people.roles,
         matched_roles.persona,
+        signup_people.event_at as valid_from,
         coalesce(role_counts.matched_role_count, 0) as matched_role_count,
         -- chosen roles = commas in the list - 1; more chosen than matched: a role the seed does not know
         case
             when signup_people.roles_list = ',,' then 0
             else length(signup_people.roles_list) - length(replace(signup_people.roles_list, ',', '')) - 1
         end > coalesce(role_counts.matched_role_count, 0) as has_unmapped_role,
-        signup_people.event_at as valid_from,
         lead(signup_people.event_at) over (
             partition by signup_people.person_id order by signup_people.event_at, signup_people.message_id
         ) as valid_to

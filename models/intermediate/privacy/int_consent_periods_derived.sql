@@ -32,19 +32,19 @@ events as (
 category_updates as (
 
     {%- for category in ['advertising', 'analytics', 'functional'] %}
-    select
-        consent_updates.message_id,
-        events.person_id,
-        '{{ category }}' as consent_category,
-        consent_updates.consent_{{ category }} as is_granted,
-        consent_updates.consent_source,
-        consent_updates.event_at
-    from consent_updates
-    inner join events on consent_updates.message_id = events.message_id
-    where consent_updates.consent_{{ category }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            consent_updates.message_id,
+            events.person_id,
+            '{{ category }}' as consent_category,
+            consent_updates.consent_{{ category }} as is_granted,
+            consent_updates.consent_source,
+            consent_updates.event_at
+        from consent_updates
+        inner join events on consent_updates.message_id = events.message_id
+        where consent_updates.consent_{{ category }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

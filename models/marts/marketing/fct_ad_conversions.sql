@@ -2,6 +2,9 @@
     uploaded to Google Ads / Meta, gated by advertising consent. No plaintext email or phone: only their
     SHA-256 hashes, normalised per platform. -#}
 {%- set windows = var('gtm__ad_upload_window_days') %}
+{%- set click_window_start = gtm_warehouse.timestamp_add_days(
+    'conversion_actions.converted_at', '-conversion_actions.upload_window_days'
+) %}
 
 with
 
@@ -100,12 +103,12 @@ crm_contacts as (
 platform_windows as (
 
     {%- for platform, days in windows.items() | sort %}
-    select
-        '{{ platform }}' as platform,
-        {{ days }} as upload_window_days
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ platform }}' as platform,
+            {{ days }} as upload_window_days
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -150,7 +153,7 @@ person_phones as (
             crm_phones.phone,
             row_number() over (
                 partition by identities.person_id
-                order by crm_phones.source_rank, crm_phones.modified_at desc nulls last, crm_phones.record_id
+                order by crm_phones.source_rank asc, crm_phones.modified_at desc nulls last, crm_phones.record_id asc
             ) as phone_rank
         from crm_phones
         inner join identities
@@ -187,8 +190,8 @@ clicks as (
     select
         conversion_actions.conversion_id,
         conversion_actions.platform,
-        case when conversion_actions.platform = 'google_ads' then sessions.gclid else sessions.fbclid end as click_id,
         sessions.started_at as clicked_at,
+        case when conversion_actions.platform = 'google_ads' then sessions.gclid else sessions.fbclid end as click_id,
         row_number() over (
             partition by conversion_actions.conversion_id, conversion_actions.platform
             order by sessions.started_at desc, sessions.session_id desc
@@ -197,9 +200,9 @@ clicks as (
     inner join sessions
         on
             conversion_actions.person_id = sessions.person_id
-            and sessions.started_at <= conversion_actions.converted_at
+            and conversion_actions.converted_at >= sessions.started_at
             and sessions.started_at
-            > {{ gtm_warehouse.timestamp_add_days('conversion_actions.converted_at', '-conversion_actions.upload_window_days') }}
+            > {{ click_window_start }}
             and (
                 (conversion_actions.platform = 'google_ads' and sessions.gclid is not null)
                 or (conversion_actions.platform = 'meta' and sessions.fbclid is not null)
@@ -217,7 +220,7 @@ consent_at_conversion as (
     inner join consent
         on
             conversions.person_id = consent.person_id
-            and consent.valid_from <= conversions.converted_at
+            and conversions.converted_at >= consent.valid_from
             and (consent.valid_to is null or conversions.converted_at < consent.valid_to)
 
 ),
@@ -233,7 +236,7 @@ later_grants as (
         on
             conversions.person_id = consent.person_id
             and consent.is_granted
-            and consent.valid_from > conversions.converted_at
+            and conversions.converted_at < consent.valid_from
     group by conversions.conversion_id
 
 ),
@@ -257,20 +260,20 @@ gated as (
         conversion_actions.conversion_type,
         conversion_actions.person_id,
         conversion_actions.converted_at,
-        case when conversion_actions.sends_value then conversion_actions.amount end as conversion_value,
-        case when conversion_actions.sends_value then conversion_actions.currency end as currency,
         conversion_actions.upload_window_days,
         clicks.click_id,
         clicks.clicked_at,
-        lower(trim(people.primary_email)) as email_normalised,
         person_phones.phone as phone_e164,
+        export_clock.export_as_of,
+        case when conversion_actions.sends_value then conversion_actions.amount end as conversion_value,
+        case when conversion_actions.sends_value then conversion_actions.currency end as currency,
+        lower(trim(people.primary_email)) as email_normalised,
         coalesce(consent_at_conversion.is_granted, false) as is_consented_at_conversion,
         case
             when consent_at_conversion.is_granted then conversion_actions.converted_at
             else later_grants.first_granted_after
         end as released_at,
         coalesce(current_consent.is_granted, false) as is_consented_now,
-        export_clock.export_as_of,
         conversion_actions.converted_at
         < {{ gtm_warehouse.timestamp_add_days('export_clock.export_as_of', '-conversion_actions.upload_window_days') }}
             as is_outside_upload_window
@@ -297,18 +300,19 @@ identifiers as (
         gated.*,
         case
             when
-                platform = 'google_ads'
+                gated.platform = 'google_ads'
                 and {{ dbt.split_part('email_normalised', "'@'", 2) }} in ('gmail.com', 'googlemail.com')
                 then {{ dbt.concat([
                     "replace(" ~ dbt.split_part('email_normalised', "'@'", 1) ~ ", '.', '')",
                     "'@'",
                     dbt.split_part('email_normalised', "'@'", 2),
                 ]) }}
-            else email_normalised
+            else gated.email_normalised
         end as email_for_platform,
-        case when platform = 'meta' then substr(phone_e164, 2) else phone_e164 end as phone_for_platform,
+        case when gated.platform = 'meta' then substr(gated.phone_e164, 2) else gated.phone_e164 end
+            as phone_for_platform,
         case
-            when platform = 'meta' and click_id is not null
+            when gated.platform = 'meta' and gated.click_id is not null
                 then {{ dbt.concat([
                     "'fb.1.'",
                     "cast(cast(floor(" ~ gtm_warehouse.epoch_microseconds('clicked_at') ~ " / 1000) as "

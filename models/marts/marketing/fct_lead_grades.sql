@@ -25,10 +25,10 @@ features as (
         title_role,
         behaviour_event_count,
         is_label_observed,
-        is_qualified_in_window
-        {%- for column in feature_columns %},
-        {{ column }}
+        {%- for column in feature_columns %}
+            {{ column }},
         {%- endfor %}
+        is_qualified_in_window
     from {{ ref('int_lead_grade_features') }}
 
 ),
@@ -66,14 +66,14 @@ model as (
 feature_values as (
 
     {%- for column in feature_columns %}
-    select
-        lead_id,
-        '{{ column }}' as feature_name,
-        {{ column }} as feature_value
-    from features
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            lead_id,
+            '{{ column }}' as feature_name,
+            {{ column }} as feature_value
+        from features
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -93,6 +93,14 @@ contributions as (
 
 ),
 
+intercept as (
+
+    select coefficient
+    from coefficients
+    where feature_name = '(intercept)'
+
+),
+
 log_odds as (
 
     select
@@ -100,9 +108,7 @@ log_odds as (
         intercept.coefficient + sum(contributions.contribution) as log_odds,
         count(*) as features_scored
     from contributions
-    cross join (
-        select coefficient from coefficients where feature_name = '(intercept)'
-    ) as intercept
+    cross join intercept
     group by contributions.lead_id, intercept.coefficient
 
 ),
@@ -113,7 +119,7 @@ ranked_contributions as (
         lead_id,
         feature_name,
         contribution,
-        row_number() over (partition by lead_id order by contribution desc, feature_name) as contribution_rank
+        row_number() over (partition by lead_id order by contribution desc, feature_name asc) as contribution_rank
     from contributions
 
 ),
@@ -152,7 +158,7 @@ graded as (
         probabilities.lead_id,
         bands.grade,
         row_number() over (
-            partition by probabilities.lead_id order by bands.min_probability desc, bands.grade
+            partition by probabilities.lead_id order by bands.min_probability desc, bands.grade asc
         ) as band_rank
     from probabilities
     inner join bands on probabilities.probability >= bands.min_probability

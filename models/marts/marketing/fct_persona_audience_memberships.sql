@@ -33,8 +33,9 @@ numbered as (
 final as (
 
     select
-        {{ dbt.concat(['audience_key', "'|'", 'person_id', "'|'", 'cast(membership_number as ' ~ dbt.type_string() ~ ')']) }}
-            as membership_key,
+        {{ dbt.concat([
+            'audience_key', "'|'", 'person_id', "'|'", 'cast(membership_number as ' ~ dbt.type_string() ~ ')',
+        ]) }} as membership_key,
         audience_key,
         person_id,
         persona,

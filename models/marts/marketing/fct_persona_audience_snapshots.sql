@@ -20,7 +20,7 @@ current_members as (
 this_build as (
 
     {%- if is_incremental() %}
-    select coalesce(max(build_number), 0) + 1 as build_number from {{ this }}
+        select coalesce(max(build_number), 0) + 1 as build_number from {{ this }}
     {%- else %}
     select 1 as build_number
     {%- endif %}

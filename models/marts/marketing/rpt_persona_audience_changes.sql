@@ -22,15 +22,15 @@ current_members as (
 previous_members as (
 
     {%- if snapshots is not none %}
-    select
-        audience_key,
-        person_id,
-        entered_at,
-        build_number
-    from {{ snapshots }}
-    where
-        not is_build_marker
-        and build_number = (select max(build_number) from {{ snapshots }})
+        select
+            audience_key,
+            person_id,
+            entered_at,
+            build_number
+        from {{ snapshots }}
+        where
+            not is_build_marker
+            and build_number = (select max(snapshot_builds.build_number) from {{ snapshots }} as snapshot_builds)
     {%- else %}
     -- first build: no previous members
     select
