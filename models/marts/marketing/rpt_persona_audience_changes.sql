@@ -32,13 +32,14 @@ previous_members as (
             not is_build_marker
             and build_number = (select max(snapshot_builds.build_number) from {{ snapshots }} as snapshot_builds)
     {%- else %}
-    -- first build: no previous members
-    select
-        cast(null as {{ dbt.type_string() }}) as audience_key,
-        cast(null as {{ dbt.type_string() }}) as person_id,
-        cast(null as {{ dbt.type_timestamp() }}) as entered_at,
-        cast(null as {{ dbt.type_int() }}) as build_number
-    where 1 = 0
+        -- first build: no previous members (an empty set with the same columns)
+        select
+            audience_key,
+            person_id,
+            entered_at,
+            0 as build_number
+        from current_members
+        where 1 = 0
     {%- endif %}
 
 ),
