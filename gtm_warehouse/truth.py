@@ -744,11 +744,37 @@ def _truth_view(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
+# --- Marketing: lead grade (issue 10, part 6) ------------------------------------------------------------
+def lead_grade_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """AUC of the lead grade and of the behaviour-count baseline on this warehouse's leads with a known
+    label (data the stored model never saw), plus the holdout AUCs stored at training time."""
+    if not _relation_exists(con, "marts", "fct_lead_grades"):
+        return {}
+    from sklearn.metrics import roc_auc_score
+
+    rows = con.execute("""
+        select is_qualified_in_window, probability, behaviour_event_count
+        from marts.fct_lead_grades where is_label_observed order by lead_id
+    """).fetchall()
+    figures: dict[str, float] = {"lead_grade_labelled_leads": len(rows)}
+    labels = [r[0] for r in rows]
+    if len(set(labels)) == 2:
+        figures["lead_grade_auc"] = float(roc_auc_score(labels, [r[1] for r in rows]))
+        figures["lead_grade_baseline_auc"] = float(roc_auc_score(labels, [r[2] for r in rows]))
+    if _relation_exists(con, "marts", "rpt_lead_grade_model_metrics"):
+        for name, value in con.execute("""
+            select metric_name, metric_value from marts.rpt_lead_grade_model_metrics
+            where metric_group = 'holdout' and metric_name in ('holdout_auc', 'baseline_auc') order by metric_name
+        """).fetchall():
+            figures[f"lead_grade_training_{name}"] = float(value)
+    return figures
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
                   foundation_figures, health_figures, customer_success_onboarding_figures, sales_figures,
-                  attribution_figures):
+                  attribution_figures, lead_grade_figures):
         figures.update(check(con))
     return figures

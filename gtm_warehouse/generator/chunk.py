@@ -81,6 +81,16 @@ class World:
     def t_hi(self) -> int:
         return self.cfg.as_of_us - 3 * 3600 * US
 
+    # -- phones (own seeded sub-stream: gtm_warehouse/generator/phones.py) -------------------------------
+    def phones(self) -> tuple[pa.Array, pa.Array]:
+        """(raw phone as typed, true E.164) per person of the chunk."""
+        if not hasattr(self, "_phones"):
+            from .phones import person_phones
+            account_country = np.where(self.ppl.account >= 0, self.acc.country[np.maximum(self.ppl.account, 0)], -1)
+            raw, e164 = person_phones(self.cfg.seed, self.chunk, account_country)
+            self._phones = (pa.array(raw, pa.string()), pa.array(e164, pa.string()))
+        return self._phones
+
     # -- e-mails --------------------------------------------------------------------------------------
     def email_column(self, person: np.ndarray, defect: np.ndarray) -> pa.Array:
         """Person e-mails as written by a client, with malformed / needs-normalisation variants."""

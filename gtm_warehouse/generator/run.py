@@ -25,7 +25,7 @@ from .ids import Ids
 from .segment import Renderer, build_frame, time_and_defects
 from .tables import crm_tables, global_tables, product_tables, support_tables, survey_privacy_tables
 from .truth import (SCHEMAS, truth_accounts, truth_channel_lift, truth_events, truth_identities, truth_people,
-                    truth_sessions)
+                    truth_phones, truth_sessions)
 from .parallel import MAX_WORKERS, ChunkPool
 from .writer import BackgroundWriter, ParquetSet, RawWriter, raw_schemas, split_increment, to_table
 
@@ -114,7 +114,8 @@ def simulate_chunk(cfg: C.GeneratorConfig, ci: int, n_people: int, event_tables:
             raw.append(("main", name, to_table(schemas[name], cols)))
     ev, counts = truth_events(w, f, tm, event_tables)
     truth = [("events", ev), ("sessions", truth_sessions(w)), ("identities", truth_identities(w)),
-             ("people", truth_people(w)), ("accounts", truth_accounts(w)), ("channel_lift", truth_channel_lift(w))]
+             ("people", truth_people(w)), ("accounts", truth_accounts(w)), ("channel_lift", truth_channel_lift(w)),
+             ("phones", truth_phones(w))]
     truth = [(n, to_table(SCHEMAS[n], cols) if isinstance(cols, dict) else cols) for n, cols in truth]
     paid = np.isin(w.visits.channel, [C.CH_PAID_SEARCH, C.CH_PAID_SOCIAL])
     return {"chunk": ci, "raw": raw, "truth": truth, "defects": counts, "events": events,

@@ -122,6 +122,7 @@ def crm_tables(w: "World") -> dict[str, Cols]:
     out["crm_contacts"] = {
         "id": contact_sf, "account_id": acc_sf.take(pa.array(np.maximum(ca, 0), mask=ca < 0)),
         "email": w.email_column(cp, D.email_defects(w.rng, len(cp))),
+        "phone": w.phones()[0].take(cpa),
         "first_name": sp["first_name"].take(cpa), "last_name": sp["last_name"].take(cpa), "title": sp["title"].take(cpa),
         "lead_source": fmt.take(LEAD_SOURCES, cr.contact_source),
         "created_date": fmt.ts(cr.contact_created), "system_modstamp": fmt.ts(_modstamp(w, cr.contact_created)),
@@ -138,7 +139,7 @@ def crm_tables(w: "World") -> dict[str, Cols]:
     lead_contact = cr.person_contact[lp]
     conv_date = np.where(conv, fmt.gather(cr.opp_created, np.where(lacc >= 0, cr.acc_opp[np.maximum(lacc, 0)], -1)), 0)
     out["crm_leads"] = {
-        "id": lead_sf, "email": w.email_column(lp, lead_email_defect),
+        "id": lead_sf, "email": w.email_column(lp, lead_email_defect), "phone": w.phones()[0].take(lpa),
         "first_name": sp["first_name"].take(lpa), "last_name": sp["last_name"].take(lpa),
         "company": pc.coalesce(sp["company_name"].take(lpa), pa.scalar("[not provided]")),
         "title": sp["title"].take(lpa), "industry": fmt.take(C.INDUSTRIES, acc.industry[np.maximum(lacc, 0)], lacc < 0),

@@ -28,6 +28,7 @@ SCHEMAS = {
     "accounts": pa.schema([("account_id", S), ("name", S), ("domain", S), ("industry", S), ("employees", pa.int64()),
                            ("intent", pa.float64()), ("workspace_id", S), ("crm_account_id", S), ("plan_tier", S),
                            ("first_paid_at", TS), ("churned_at", TS), ("won_amount", pa.float64())]),
+    "phones": pa.schema([("person_id", S), ("phone_raw", S), ("phone_e164", S)]),
     "sessions": pa.schema([("true_session_id", S), ("anonymous_id", S), ("person_id", S), ("started_at", TS),
                            ("ended_at", TS), ("channel", S), ("utm_source", S), ("utm_medium", S), ("utm_campaign", S),
                            ("landing_path", S), ("n_events", pa.int64())]),
@@ -181,3 +182,8 @@ def truth_channel_lift(w: "World") -> dict[str, pa.Array]:
         "expected_leads_caused": pa.array(np.asarray(w.state["lead_lift_contribution"], float)),
         "expected_opportunities_caused": pa.array(np.asarray(w.crm.opp_lift_contribution, float)),
     }
+def truth_phones(w: "World") -> pa.Table:
+    """The phone of every person as the CRM holds it and its true E.164 form (NULL: missing or junk)."""
+    raw, e164 = w.phones()
+    return pa.table({"person_id": w.s_ppl["person_id"], "phone_raw": raw, "phone_e164": e164},
+                    schema=SCHEMAS["phones"])

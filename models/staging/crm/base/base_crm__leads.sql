@@ -8,6 +8,7 @@
     {{ gtm_warehouse.blank_to_null('converted_opportunity_id') }} as converted_opportunity_id,
     {{ gtm_warehouse.normalize_email('email') }} as email,
     {{ dbt.split_part(gtm_warehouse.normalize_email('email'), "'@'", 2) }} as email_domain,
+    {{ gtm_warehouse.normalize_phone_e164(gtm_warehouse.blank_to_null('phone')) }} as phone,
     {{ gtm_warehouse.clean_text('first_name') }} as first_name,
     {{ gtm_warehouse.clean_text('last_name') }} as last_name,
     {{ gtm_warehouse.clean_text('company') }} as company_name,
@@ -18,6 +19,8 @@
     {{ gtm_warehouse.try_cast('number_of_employees', dbt.type_bigint()) }} as number_of_employees,
     {{ gtm_warehouse.blank_to_null('email') }} is not null
     and {{ gtm_warehouse.normalize_email('email') }} is null as is_email_invalid,
+    {{ gtm_warehouse.blank_to_null('phone') }} is not null
+    and {{ gtm_warehouse.normalize_phone_e164(gtm_warehouse.blank_to_null('phone')) }} is null as is_phone_invalid,
     {{ gtm_warehouse.try_cast('is_converted', dbt.type_boolean()) }} as is_converted,
     {{ gtm_warehouse.try_cast('is_deleted', dbt.type_boolean()) }} as is_deleted,
     {{ gtm_warehouse.try_cast('converted_date', 'date') }} as converted_date,

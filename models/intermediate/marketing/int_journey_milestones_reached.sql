@@ -1,0 +1,72 @@
+{#- One row per person and journey milestone (seed journey_milestones) they reached: when first. -#}
+{{ config(materialized='table') }}
+
+with
+
+events as (
+
+    select
+        message_id,
+        person_id,
+        event_name,
+        page_path,
+        event_at
+    from {{ ref('fct_events') }}
+
+),
+
+milestones as (
+
+    select
+        milestone,
+        event_name,
+        requires_key_page
+    from {{ ref('journey_milestones') }}
+
+),
+
+key_pages as (
+
+    select page_path_pattern
+    from {{ ref('key_pages') }}
+
+),
+
+key_page_views as (
+
+    select distinct events.message_id
+    from events
+    inner join key_pages
+        on
+            events.event_name = 'page_viewed'
+            and {{ gtm_warehouse.regexp_matches_expression('events.page_path', 'key_pages.page_path_pattern') }}
+
+),
+
+milestone_events as (
+
+    select
+        events.person_id,
+        milestones.milestone,
+        events.message_id,
+        events.event_at
+    from events
+    inner join milestones on events.event_name = milestones.event_name
+    left join key_page_views on events.message_id = key_page_views.message_id
+    where not milestones.requires_key_page or key_page_views.message_id is not null
+
+),
+
+reached as (
+
+    select
+        person_id,
+        milestone,
+        min(event_at) as first_reached_at,
+        count(*) as milestone_events
+    from milestone_events
+    group by person_id, milestone
+
+)
+
+select * from reached
