@@ -22,14 +22,14 @@ events as (
 
 mql_episodes as (
 
-    -- switch to ref('fct_mql_episodes') once the sales marts are merged (same columns)
+    -- the warehouse's own MQLs: episodes of the signal threshold score (sales marts)
     select
         mql_episode_id,
         lead_id,
         person_id,
         account_id,
         mql_at
-    from {{ ref('int_mql_episodes_from_crm') }}
+    from {{ ref('fct_mql_episodes') }}
 
 ),
 
@@ -61,11 +61,12 @@ opportunities as (
 
 accounts as (
 
+    -- every live CRM account on its resolved account (merged duplicates and accounts without the
+    -- workspace id field included: account resolution by evidence)
     select
         account_id,
         crm_account_id
-    from {{ ref('int_accounts_unified') }}
-    where crm_account_id is not null
+    from {{ ref('int_crm_accounts_resolved') }}
 
 ),
 
