@@ -23,6 +23,11 @@ coefficients as (
 
 inputs as (
 
+    {%- if not feature_columns %}
+        -- compiled before int_lead_grade_features exists (a linter): no inputs known
+        select cast(null as {{ dbt.type_string() }}) as feature_name
+        where false
+    {%- endif %}
     {%- for column in feature_columns %}
         select '{{ column }}' as feature_name
         {%- if not loop.last %}

@@ -65,6 +65,16 @@ model as (
 -- One row per lead and model input (unpivot of the f_* columns).
 feature_values as (
 
+    {%- if not feature_columns %}
+        -- compiled before int_lead_grade_features exists (a linter, `dbt compile` on an empty warehouse):
+        -- no inputs to unpivot; a build always compiles this model after its inputs are built
+        select
+            lead_id,
+            cast(null as {{ dbt.type_string() }}) as feature_name,
+            cast(null as {{ dbt.type_float() }}) as feature_value
+        from features
+        where false
+    {%- endif %}
     {%- for column in feature_columns %}
         select
             lead_id,

@@ -22,7 +22,7 @@ this_build as (
     {%- if is_incremental() %}
         select coalesce(max(build_number), 0) + 1 as build_number from {{ this }}
     {%- else %}
-    select 1 as build_number
+        select 1 as build_number
     {%- endif %}
 
 ),
