@@ -11,13 +11,12 @@
 {%- endmacro %}
 
 
-{#- Spark only: the statements that drop the session temp views int_erased_identifiers caches its
-    pre-erasure graph in (a list: Spark runs one statement at a time). -#}
-{% macro erasure_spark_cache_drop(views) -%}
+{#- Spark only: the statements (a list: Spark runs one at a time) that drop the scratch tables in which
+    int_erased_identifiers builds its pre-erasure edges. -#}
+{% macro erasure_spark_scratch_drop(tables) -%}
     {%- set statements = [] -%}
-    {%- for view in views -%}
-        {%- do statements.append('uncache table if exists ' ~ view) -%}
-        {%- do statements.append('drop view if exists ' ~ view) -%}
+    {%- for table in tables -%}
+        {%- do statements.append('drop table if exists ' ~ table) -%}
     {%- endfor -%}
     {{ return(statements) }}
 {%- endmacro %}

@@ -7,33 +7,35 @@
     is unusable never reaches staging (stg_quarantine__rows, missing_identifier) and erases nobody. -#}
 {%- set string = dbt.type_string() -%}
 {#- Spark recomputes a CTE at every reference: the pre-erasure graph inline (edges read ~100 times through
-    the unrolled steps) took minutes on 20k events. There the edges and the filtered edges are cached as
-    session temp views (CACHE TABLE: computed once, in memory, never written to the warehouse, so the
-    erased identifiers are not persisted) and dropped after the model; DuckDB keeps the CTE chain. -#}
-{%- set spark_cache = target.type == 'spark' and var('using_privacy') -%}
-{%- set unioned_cache = 'erasure_all_edges_unioned_cache' -%}
-{%- set filtered_cache = 'erasure_all_edges_filtered_cache' -%}
-{{ config(post_hook=(gtm_warehouse.erasure_spark_cache_drop([unioned_cache, filtered_cache]) if spark_cache else [])) }}
+    the unrolled steps) took minutes on 20k events, and cached temp views ran the 2 GB driver out of heap.
+    There the edges and the filtered edges go to two scratch tables first (as the kept graph's models are
+    tables) and both are dropped when the model is built, so no table of the warehouse keeps the
+    identifiers of erased people after the build; DuckDB keeps the CTE chain in one query. -#}
+{%- set spark_scratch = target.type == 'spark' and var('using_privacy') -%}
+{%- set unioned_scratch = this.schema ~ '.' ~ this.identifier ~ '__scratch_edges_unioned' -%}
+{%- set filtered_scratch = this.schema ~ '.' ~ this.identifier ~ '__scratch_edges_filtered' -%}
+{%- set scratch_drops = gtm_warehouse.erasure_spark_scratch_drop([unioned_scratch, filtered_scratch]) -%}
+{{ config(post_hook=(scratch_drops if spark_scratch else [])) }}
 
-{% if spark_cache %}
+{% if spark_scratch %}
     {%- set unioned_sql -%}
         with
         {{ gtm_warehouse.identity_edge_ctes('all_') }}
-        cached as (select * from all_edges_unioned)
-        select * from cached
+        scratch as (select * from all_edges_unioned)
+        select * from scratch
     {%- endset -%}
     {%- set filtered_sql -%}
         with
-        {{ gtm_warehouse.identity_filter_ctes('all_', unioned_cache) }}
-        cached as (select * from all_edges_filtered)
-        select * from cached
+        {{ gtm_warehouse.identity_filter_ctes('all_', unioned_scratch) }}
+        scratch as (select * from all_edges_filtered)
+        select * from scratch
     {%- endset -%}
     {%- if execute -%}
-        {%- for statement in gtm_warehouse.erasure_spark_cache_drop([unioned_cache, filtered_cache]) -%}
+        {%- for statement in scratch_drops -%}
             {%- do run_query(statement) -%}
         {%- endfor -%}
-        {%- do run_query('cache table ' ~ unioned_cache ~ ' as ' ~ unioned_sql) -%}
-        {%- do run_query('cache table ' ~ filtered_cache ~ ' as ' ~ filtered_sql) -%}
+        {%- do run_query('create table ' ~ unioned_scratch ~ ' using parquet as ' ~ unioned_sql) -%}
+        {%- do run_query('create table ' ~ filtered_scratch ~ ' using parquet as ' ~ filtered_sql) -%}
     {%- endif -%}
 {% endif %}
 
@@ -76,8 +78,8 @@
         where anonymous_id is not null
 
     ),
-    {%- if spark_cache %}
-        {{ gtm_warehouse.identity_stitch_ctes('all_', filtered_cache) }}
+    {%- if spark_scratch %}
+        {{ gtm_warehouse.identity_stitch_ctes('all_', filtered_scratch) }}
     {%- else %}
         {{ gtm_warehouse.identity_edge_ctes('all_') }}
         {{ gtm_warehouse.identity_filter_ctes('all_', 'all_edges_unioned') }}
