@@ -587,9 +587,12 @@ def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         select count(*)
         from staging.stg_crm__opportunities as o
         join truth_accounts as t on o.account_id = t.crm_account_id
+        -- a live opportunity on a soft-deleted CRM account (inconsistent CRM data: Salesforce deletes an
+        -- account's opportunities with it) has no account by rule: deleted records are no evidence
+        join staging.stg_crm__accounts as crm on o.account_id = crm.account_id and not crm.is_deleted
         left join intermediate.int_crm_accounts_resolved as r on o.account_id = r.crm_account_id
         left join marts.dim_accounts as a on r.account_id = a.account_id
-        where t.workspace_id is not null and a.workspace_id is distinct from t.workspace_id
+        where not o.is_deleted and t.workspace_id is not null and a.workspace_id is distinct from t.workspace_id
     """)[0] if "intermediate.int_crm_accounts_resolved" in have else 0
     roles = ", ".join(f"'{r}'" for r in _STAFF_SUPPORT_ROLES)
     con.execute(f"""
