@@ -75,45 +75,55 @@ credits_by_model as (
 
 ),
 
-attributed as (
+-- One row per credit with its contribution to each figure (0 where the conversion type does not count).
+credit_terms as (
 
     select
         credits_by_model.attribution_model,
         cast({{ dbt.date_trunc('month', 'credits_by_model.converted_at') }} as date) as report_month,
         credits_by_model.channel,
         coalesce(credits_by_model.campaign_key, '(none)') as campaign_key,
-        sum(case when credits_by_model.conversion_type = 'signed_up' then credits_by_model.credit else 0 end)
-            as attributed_signups,
-        sum(case when credits_by_model.conversion_type = 'lead_created' then credits_by_model.credit else 0 end)
-            as attributed_leads,
-        sum(case when credits_by_model.conversion_type = 'mql' then credits_by_model.credit else 0 end)
-            as attributed_mqls,
-        sum(
-            case when credits_by_model.conversion_type = 'opportunity_created' then credits_by_model.credit else 0 end
-        ) as attributed_opportunities,
-        sum(case when credits_by_model.conversion_type = 'closed_won' then credits_by_model.credit else 0 end)
-            as attributed_wins,
-        sum(
-            case
-                when credits_by_model.conversion_type = 'opportunity_created'
-                    then credits_by_model.credit * credits_by_model.amount * crm_currency_rates.rate
-                else 0
-            end
-        ) as attributed_pipeline,
-        sum(
-            case
-                when credits_by_model.conversion_type = 'closed_won'
-                    then credits_by_model.credit * credits_by_model.amount * crm_currency_rates.rate
-                else 0
-            end
-        ) as attributed_revenue
+        case when credits_by_model.conversion_type = 'signed_up' then credits_by_model.credit else 0 end
+            as signup_credit,
+        case when credits_by_model.conversion_type = 'lead_created' then credits_by_model.credit else 0 end
+            as lead_credit,
+        case when credits_by_model.conversion_type = 'mql' then credits_by_model.credit else 0 end as mql_credit,
+        case when credits_by_model.conversion_type = 'opportunity_created' then credits_by_model.credit else 0 end
+            as opportunity_credit,
+        case when credits_by_model.conversion_type = 'closed_won' then credits_by_model.credit else 0 end
+            as win_credit,
+        case
+            when credits_by_model.conversion_type = 'opportunity_created'
+                then credits_by_model.credit * credits_by_model.amount * crm_currency_rates.rate
+            else 0
+        end as pipeline_credit,
+        case
+            when credits_by_model.conversion_type = 'closed_won'
+                then credits_by_model.credit * credits_by_model.amount * crm_currency_rates.rate
+            else 0
+        end as revenue_credit
     from credits_by_model
     left join crm_currency_rates on 1 = 1
-    group by
-        credits_by_model.attribution_model,
-        cast({{ dbt.date_trunc('month', 'credits_by_model.converted_at') }} as date),
-        credits_by_model.channel,
-        coalesce(credits_by_model.campaign_key, '(none)')
+
+),
+
+-- Sums independent of the order of their terms (macro exact_sum): the same rows on every engine and build.
+attributed as (
+
+    select
+        attribution_model,
+        report_month,
+        channel,
+        campaign_key,
+        {{ gtm_warehouse.exact_sum('signup_credit', 9) }} as attributed_signups,
+        {{ gtm_warehouse.exact_sum('lead_credit', 9) }} as attributed_leads,
+        {{ gtm_warehouse.exact_sum('mql_credit', 9) }} as attributed_mqls,
+        {{ gtm_warehouse.exact_sum('opportunity_credit', 9) }} as attributed_opportunities,
+        {{ gtm_warehouse.exact_sum('win_credit', 9) }} as attributed_wins,
+        {{ gtm_warehouse.exact_sum('pipeline_credit', 6) }} as attributed_pipeline,
+        {{ gtm_warehouse.exact_sum('revenue_credit', 6) }} as attributed_revenue
+    from credit_terms
+    group by attribution_model, report_month, channel, campaign_key
 
 ),
 
@@ -125,7 +135,7 @@ monthly_spend as (
         campaign_key,
         sum(impressions) as impressions,
         sum(clicks) as clicks,
-        sum(spend_reporting) as spend,
+        {{ gtm_warehouse.exact_sum('spend_reporting', 6) }} as spend,
         sum(case when is_currency_unconverted then 1 else 0 end) as unconverted_spend_rows
     from ad_spend
     group by cast({{ dbt.date_trunc('month', 'report_date') }} as date), channel, campaign_key
