@@ -115,7 +115,8 @@ log_odds as (
 
     select
         contributions.lead_id,
-        intercept.coefficient + sum(contributions.contribution) as log_odds,
+        -- order-independent sum (exact_sum): the same probability on every engine and build
+        intercept.coefficient + {{ gtm_warehouse.exact_sum('contributions.contribution', 13) }} as log_odds,
         count(*) as features_scored
     from contributions
     cross join intercept
