@@ -15,7 +15,12 @@
 {%- set unioned_scratch = this.schema ~ '.' ~ this.identifier ~ '__scratch_edges_unioned' -%}
 {%- set filtered_scratch = this.schema ~ '.' ~ this.identifier ~ '__scratch_edges_filtered' -%}
 {%- set scratch_drops = gtm_warehouse.erasure_spark_scratch_drop([unioned_scratch, filtered_scratch]) -%}
-{{ config(post_hook=(scratch_drops if spark_scratch else [])) }}
+{#- The post-hooks are rendered when they run: at parse time `this` does not yet carry the model's schema. -#}
+{%- set scratch_post_hooks = [
+    'drop table if exists {{ this.schema }}.{{ this.identifier }}__scratch_edges_unioned',
+    'drop table if exists {{ this.schema }}.{{ this.identifier }}__scratch_edges_filtered',
+] -%}
+{{ config(post_hook=(scratch_post_hooks if spark_scratch else [])) }}
 
 {% if spark_scratch %}
     {%- set unioned_sql -%}
