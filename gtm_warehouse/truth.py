@@ -304,28 +304,10 @@ HEALTH_PREDICTIVE_AUC = 0.6
 
 def auc(scores: list[float], churned: list[bool]) -> float:
     """Probability that a random churner scores LOWER than a random account that stays (ties count half):
-    0.5 = no signal, 1.0 = the score ranks every churner below every stayer. NaN without both classes."""
-    pairs = sorted(zip(scores, churned), key=lambda p: p[0])
-    n_pos = sum(churned)
-    n_neg = len(churned) - n_pos
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    # Mann-Whitney with average ranks for ties: rank sum of the stayers (higher score = higher rank)
-    rank_sum, i = 0.0, 0
-    while i < len(pairs):
-        j = i
-        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
-            j += 1
-        avg_rank = (i + 1 + j) / 2
-        rank_sum += avg_rank * sum(1 for k in range(i, j) if not pairs[k][1])
-        i = j
-    return (rank_sum - n_neg * (n_neg + 1) / 2) / (n_pos * n_neg)
-
-
-def _has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-    ).fetchall()[0][0])
+    0.5 = no signal, 1.0 = the score ranks every churner below every stayer. NaN without both classes.
+    The sales AUC (`_auc`) on negated scores."""
+    value = _auc([(-score, is_churned) for score, is_churned in zip(scores, churned)])
+    return float("nan") if value is None else value
 
 
 def health_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -382,7 +364,7 @@ def health_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 
 
 def _has_health_and_truth(con: duckdb.DuckDBPyConnection) -> bool:
-    if not _has_relation(con, "intermediate", "int_account_health_days_scored"):
+    if not _relation_exists(con, "intermediate", "int_account_health_days_scored"):
         return False
     try:
         con.execute("select 1 from truth_accounts limit 1").fetchall()
@@ -393,9 +375,7 @@ def _has_health_and_truth(con: duckdb.DuckDBPyConnection) -> bool:
 
 # --- Customer success: onboarding and NPS (issue 12 parts 1 and 6) ---------------------------------------
 def _has_relations(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
-    present = {f"{r[0]}.{r[1]}" for r in con.execute(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
-    return all(n in present for n in names)
+    return set(names) <= _relations(con)
 
 
 def customer_success_onboarding_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
