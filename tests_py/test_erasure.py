@@ -29,13 +29,55 @@ def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, 
     return [(s, t) for s, t in rows if t not in LEDGER]
 
 
-# KNOWN GAPS, open defects (issue 9), listed so that every other relation stays checked: marts merged after
-# the erasure models that do not apply erasure yet.
-# * fct_persona_audience_snapshots is an append-only history of builds (one snapshot per build): a warehouse
-#   built twice differs from one built once, and snapshots taken before a request keep the erased person.
-# * rpt_account_health_cohorts counts support tickets and NPS responses read from staging, where an erased
-#   person's rows stay until scripts/purge_raw.py runs.
-KNOWN_ERASURE_GAPS = {"marts.fct_persona_audience_snapshots", "marts.rpt_account_health_cohorts"}
+# KNOWN GAPS, open defects, listed so that every other relation stays checked (to be emptied, not extended).
+KNOWN_ERASURE_GAPS: set[str] = set()
+
+# Deletion requests added by the test, one per kind of personal row that reaches the team marts from a
+# source other than Segment: a CRM lead (sales and marketing marts), a support ticket requester (SLA marts,
+# health) and an NPS respondent (NPS marts, health). Each names the person by email, as a real request does.
+PLANTED_REQUESTS = """
+    select 'dsr_test_lead' as id, (
+        select email from raw.crm_leads
+        where email like '%@%' and not coalesce(is_deleted, false) order by id limit 1) as email
+    union all
+    select 'dsr_test_ticket', (
+        select u.email from raw.support_users as u join raw.support_tickets as t on t.requester_id = u.id
+        where u.role = 'end-user' and u.email like '%@%' order by t.id limit 1)
+    union all
+    select 'dsr_test_survey', (
+        select respondent_email from raw.survey_responses
+        where survey_type = 'nps' and respondent_email like '%@%' order by id desc limit 1)
+"""
+# Rows of the planted people in the marts fed by those sources (raw ids of their rows, matched in the marts).
+PLANTED_ROWS = {
+    "int_leads_resolved": """
+        select count(*) from intermediate.int_leads_resolved
+        where lead_id in (select id from main.planted_ids where kind = 'lead')""",
+    "fct_mql_episodes": """
+        select count(*) from marts.fct_mql_episodes
+        where lead_id in (select id from main.planted_ids where kind = 'lead')""",
+    "fct_conversions": """
+        select count(*) from marts.fct_conversions
+        where lead_id in (select id from main.planted_ids where kind = 'lead')""",
+    "fct_support_ticket_slas": """
+        select count(*) from marts.fct_support_ticket_slas
+        where cast(ticket_id as varchar) in (select id from main.planted_ids where kind = 'ticket')""",
+    "fct_nps_responses": """
+        select count(*) from marts.fct_nps_responses
+        where response_id in (select id from main.planted_ids where kind = 'survey')""",
+}
+PLANTED_IDS = """
+    create or replace table main.planted_ids as
+    select 'lead' as kind, l.id from raw.crm_leads as l join main.planted as p on lower(l.email) = p.email
+        where p.id = 'dsr_test_lead'
+    union all
+    select 'ticket', cast(t.id as varchar) from raw.support_tickets as t
+        join raw.support_users as u on t.requester_id = u.id join main.planted as p on lower(u.email) = p.email
+        where p.id = 'dsr_test_ticket'
+    union all
+    select 'survey', r.id from raw.survey_responses as r join main.planted as p on lower(r.respondent_email) = p.email
+        where p.id = 'dsr_test_survey'
+"""
 
 
 def _differences(left, right) -> dict:
@@ -85,9 +127,18 @@ def erasure_builds(tmp_path_factory):
     con = duckdb.connect(str(erased))
     con.execute("create table main.held_requests as select * from raw.privacy_deletion_requests")
     con.execute("delete from raw.privacy_deletion_requests")
+    con.execute(f"create table main.planted as select id, lower(email) as email from ({PLANTED_REQUESTS})")
+    con.execute("""
+        insert into main.held_requests by name
+        select id, email, 'pending' as status, timestamp '2026-10-15 00:00:00' as requested_at,
+            timestamp '2026-10-31 00:00:00' as _loaded_at
+        from main.planted where email is not null
+    """)
+    con.execute(PLANTED_IDS)
     con.close()
     workflow.dbt(["seed"], erased, root / "w_erased")
     workflow.dbt(RUN, erased, root / "w_erased")
+    planted_before = {name: _count(erased, sql) for name, sql in PLANTED_ROWS.items()}
     con = duckdb.connect(str(erased))
     con.execute("insert into raw.privacy_deletion_requests select * from main.held_requests")
     con.execute("drop table main.held_requests")
@@ -110,7 +161,7 @@ def erasure_builds(tmp_path_factory):
     con.close()
     workflow.dbt([*RUN, "--full-refresh"], never, root / "w_never")
     return {"erased": erased, "purged": purged, "never": never, "records": records, "log": log,
-            "requested_events_before": before}
+            "requested_events_before": before, "planted_before": planted_before}
 
 
 def test_requests_resolve_and_erase_rows(erasure_builds):
@@ -120,6 +171,16 @@ def test_requests_resolve_and_erase_rows(erasure_builds):
                                             "from intermediate.int_erased_identifiers") > 0
     assert sum(r["rows"] for r in erasure_builds["records"]) > 0
     assert _count(erasure_builds["erased"], REQUESTED_EVENTS) == 0
+
+
+def test_team_marts_erase_leads_tickets_and_survey_responses(erasure_builds):
+    """A lead, a support ticket and an NPS response, rows that enter from the CRM, the support desk and the
+    survey tool (not Segment), are in the team marts before their person's request and gone after the
+    incremental run that applies it (raw untouched)."""
+    before = erasure_builds["planted_before"]
+    assert all(before[name] > 0 for name in ("int_leads_resolved", "fct_support_ticket_slas", "fct_nps_responses")), before
+    after = {name: _count(erasure_builds["erased"], sql) for name, sql in PLANTED_ROWS.items()}
+    assert after == {name: 0 for name in PLANTED_ROWS}, after
 
 
 def test_erasure_in_the_warehouse_equals_data_that_never_held_them(erasure_builds):

@@ -1,7 +1,8 @@
-"""Persona audiences (changes between builds), phones (E.164 against the generator's truth) and the
+"""Persona audiences (members and changes from the history at two dates), phones (E.164 against the generator's truth) and the
 consent-gated ad conversions (hashes recomputed in Python, no plaintext identifiers)."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import shutil
@@ -98,26 +99,52 @@ def test_ad_conversions_hold_no_plaintext_email_or_phone(built_warehouse):
     assert statuses.get("exportable", 0) > 0 and statuses.get("no_consent", 0) > 0
 
 
-def test_audience_changes_compare_with_the_previous_build(built_warehouse, tmp_path):
-    database = tmp_path / "gtm.duckdb"
-    shutil.copy(built_warehouse["database"], database)
-    members = query(database, "select count(*) from marts.dim_persona_audience_members")[0][0]
-    first = query(database, "select change_type, count(*) from marts.rpt_persona_audience_changes group by all")
-    assert members > 50 and first == [("entered", members)]
-    # the same data built again: nothing changed
-    select = ["--select", "rpt_persona_audience_changes", "fct_persona_audience_snapshots"]
-    run_dbt(["run", *select], database, tmp_path)
-    assert query(database, "select count(*) from marts.rpt_persona_audience_changes") == [(0,)]
-    assert query(database, """
-        select build_number, count(*) from marts.fct_persona_audience_snapshots
-        where not is_build_marker group by all order by 1""") == [(1, members), (2, members)]
-    # three members leave (their rows disappear from the current audience): they exit, nobody enters
-    con = duckdb.connect(str(database))
-    try:
-        con.execute("""delete from marts.dim_persona_audience_members where audience_member_key in (
-            select audience_member_key from marts.dim_persona_audience_members order by 1 limit 3)""")
-    finally:
-        con.close()
-    run_dbt(["run", "--select", "rpt_persona_audience_changes"], database, tmp_path)
-    assert query(database, "select change_type, count(*) from marts.rpt_persona_audience_changes group by all") \
-        == [("exited", 3)]
+def _persona_audience_expected(database, as_of: datetime.date) -> tuple[set, set]:
+    """Members at the end of `as_of` and changes since the end of the day before, recomputed in Python
+    straight from the membership history (half-open periods [entered_at, exited_at))."""
+    history = query(database, """
+        select audience_key, person_id, entered_at, exited_at from marts.fct_persona_audience_memberships""")
+    end_now = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
+    end_before = datetime.datetime.combine(as_of, datetime.time())
+
+    def spell_at(instant):
+        return {(a, p): (e, x) for a, p, e, x in history if e <= instant and (x is None or x > instant)}
+
+    now, before = spell_at(end_now), spell_at(end_before)
+    members = {(a, p, e) for (a, p), (e, _) in now.items()}
+    changes = {(a, p, "entered", now[(a, p)][0]) for (a, p) in now.keys() - before.keys()}
+    changes |= {(a, p, "exited", before[(a, p)][1]) for (a, p) in before.keys() - now.keys()}
+    return members, changes
+
+
+def _persona_audience_built(database) -> tuple[set, set]:
+    members = set(query(database, "select audience_key, person_id, entered_at from marts.dim_persona_audience_members"))
+    changes = set(query(database, """
+        select audience_key, person_id, change_type, changed_at from marts.rpt_persona_audience_changes"""))
+    return members, changes
+
+
+def test_persona_audience_members_and_changes_are_the_history_at_two_dates(built_warehouse, tmp_path):
+    """Current members and the changes since the previous daily build are the membership history read at
+    the end of the as-of day and of the day before (no earlier build involved): on the built warehouse,
+    and again as of the busiest day of the history (var gtm__sales_as_of_date), where entries and exits
+    both happen."""
+    database = built_warehouse["database"]
+    as_of = query(database, "select as_of_date from intermediate.int_sales_dates_resolved")[0][0]
+    members, changes = _persona_audience_built(database)
+    assert len(members) > 50
+    assert (members, changes) == _persona_audience_expected(database, as_of)
+
+    busiest = query(database, """
+        select cast(changed_at as date) as day from (
+            select entered_at as changed_at from marts.fct_persona_audience_memberships
+            union all
+            select exited_at from marts.fct_persona_audience_memberships where exited_at is not null)
+        group by 1 order by count(*) desc, 1 limit 1""")[0][0]
+    copy = tmp_path / "gtm.duckdb"
+    shutil.copy(database, copy)
+    run_dbt(["run", "--select", "int_sales_dates_resolved", "dim_persona_audience_members",
+             "rpt_persona_audience_changes", "--vars", f"{{gtm__sales_as_of_date: '{busiest}'}}"], copy, tmp_path)
+    members, changes = _persona_audience_built(copy)
+    assert len(changes) > 0
+    assert (members, changes) == _persona_audience_expected(copy, busiest)

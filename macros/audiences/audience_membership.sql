@@ -196,8 +196,11 @@
 
 
 {#- The change since the previous build, from the history alone: one row per audience and person whose
-    membership differs between `previous_date` and `as_of_date`, with change_type 'entered' or 'exited'.
-    history: relation or CTE shaped like audience_membership_history's output. -#}
+    membership differs between `previous_date` and `as_of_date`, with change_type 'entered' or 'exited'
+    and changed_at: the entered_at of the spell the person is in at `as_of_date` (entered), or the
+    exited_at of the spell they were in at `previous_date` (exited).
+    history: relation or CTE with audience_key, person_id, entered_at, exited_at (half-open spells
+    [entered_at, exited_at), dates or timestamps; `as_of_date` / `previous_date` of the same type). -#}
 {% macro audience_membership_changes(history, as_of_date, previous_date) -%}
     with
 
@@ -208,7 +211,11 @@
             person_id,
             max(case when {{ gtm_warehouse.audience_is_member_on(as_of_date) }} then 1 else 0 end) as is_member_now,
             max(case when {{ gtm_warehouse.audience_is_member_on(previous_date) }} then 1 else 0 end)
-                as was_member_before
+                as was_member_before,
+            max(case when {{ gtm_warehouse.audience_is_member_on(as_of_date) }} then entered_at end)
+                as entered_at_now,
+            max(case when {{ gtm_warehouse.audience_is_member_on(previous_date) }} then exited_at end)
+                as exited_at_since
         from {{ history }}
         group by audience_key, person_id
 
@@ -217,7 +224,8 @@
     select
         audience_key,
         person_id,
-        case when is_member_now = 1 then 'entered' else 'exited' end as change_type
+        case when is_member_now = 1 then 'entered' else 'exited' end as change_type,
+        case when is_member_now = 1 then entered_at_now else exited_at_since end as changed_at
     from membership_states
     where is_member_now <> was_member_before
 {%- endmacro %}

@@ -106,8 +106,12 @@ tickets as (
             score,
             submitted_at
         from {{ ref('stg_surveys__responses') }}
-        -- out-of-range scores are not NPS answers (the NPS marts report them)
-        where survey_type = 'nps' and score between 0 and 10
+        -- out-of-range scores are not NPS answers (the NPS marts report them); erased respondents' answers
+        -- leave here (right to erasure: int_erased_identifiers)
+        where
+            survey_type = 'nps'
+            and score between 0 and 10
+            and {{ gtm_warehouse.not_erased([['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
     ),
 {% else %}

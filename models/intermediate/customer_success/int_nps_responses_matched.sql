@@ -19,7 +19,10 @@ responses as (
         comment,
         submitted_at
     from {{ ref('stg_surveys__responses') }}
-    where survey_type = 'nps'
+    -- erased respondents' answers leave here (right to erasure: int_erased_identifiers)
+    where
+        survey_type = 'nps'
+        and {{ gtm_warehouse.not_erased([['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 

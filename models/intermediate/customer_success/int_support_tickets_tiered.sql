@@ -20,6 +20,8 @@ tickets as (
         created_at,
         updated_at
     from {{ ref('stg_support__tickets') }}
+    -- an erased requester's tickets leave here (right to erasure: int_erased_identifiers)
+    where {{ gtm_warehouse.not_erased([['support_user_id', 'requester_id']], ref('int_erased_identifiers')) }}
 
 ),
 

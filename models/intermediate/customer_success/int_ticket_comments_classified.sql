@@ -16,6 +16,8 @@ comments as (
         is_public,
         created_at
     from {{ ref('stg_support__ticket_comments') }}
+    -- an erased person's comments leave here, and every comment of their tickets below
+    where {{ gtm_warehouse.not_erased([['support_user_id', 'author_id']], ref('int_erased_identifiers')) }}
 
 ),
 
@@ -26,6 +28,7 @@ tickets as (
         requester_id,
         created_at
     from {{ ref('stg_support__tickets') }}
+    where {{ gtm_warehouse.not_erased([['support_user_id', 'requester_id']], ref('int_erased_identifiers')) }}
 
 ),
 

@@ -20,7 +20,12 @@ leads as (
         converted_opportunity_id,
         created_at
     from {{ ref('stg_crm__leads') }}
-    where not coalesce(is_deleted, false)
+    -- erased people's leads leave here (right to erasure: int_erased_identifiers)
+    where
+        not coalesce(is_deleted, false)
+        and {{ gtm_warehouse.not_erased(
+            [['crm_lead_id', 'lead_id'], ['email', 'email'], ['crm_contact_id', 'converted_contact_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 
@@ -43,12 +48,14 @@ people as (
 
 ),
 
-accounts as (
+-- every live CRM account on its resolved account (duplicates merged by evidence, accounts without the
+-- workspace id field included): an opportunity on any of them is on the lead's account
+crm_accounts as (
 
     select
-        account_id,
-        crm_account_id
-    from {{ ref('dim_accounts') }}
+        crm_account_id,
+        account_id
+    from {{ ref('int_crm_accounts_resolved') }}
 
 ),
 
@@ -65,7 +72,7 @@ events as (
 
 ),
 
-opportunities as (
+crm_opportunities as (
 
     select
         opportunity_id,
@@ -73,6 +80,17 @@ opportunities as (
         created_at
     from {{ ref('stg_crm__opportunities') }}
     where not coalesce(is_deleted, false)
+
+),
+
+opportunities as (
+
+    select
+        crm_opportunities.opportunity_id,
+        crm_accounts.account_id,
+        crm_opportunities.created_at
+    from crm_opportunities
+    left join crm_accounts on crm_opportunities.crm_account_id = crm_accounts.crm_account_id
 
 ),
 
@@ -133,13 +151,11 @@ leads_people as (
         leads.created_at,
         identities.person_id,
         people.account_id,
-        accounts.crm_account_id,
         lower(trim(leads.job_title)) as job_title_lower,
         free_email_domains.domain is not null as is_free_email
     from leads
     left join identities on leads.lead_id = identities.identifier_value
     left join people on identities.person_id = people.person_id
-    left join accounts on people.account_id = accounts.account_id
     left join free_email_domains on leads.email_domain = free_email_domains.domain
 
 ),
@@ -266,7 +282,7 @@ labels as (
     from leads_people
     inner join opportunities
         on
-            leads_people.crm_account_id = opportunities.crm_account_id
+            leads_people.account_id = opportunities.account_id
             or leads_people.converted_opportunity_id = opportunities.opportunity_id
     group by leads_people.lead_id
 

@@ -34,7 +34,12 @@ leads as (
         created_at,
         modified_at
     from {{ ref('stg_crm__leads') }}
-    where not is_deleted
+    -- erased people's leads leave here (right to erasure: int_erased_identifiers)
+    where
+        not is_deleted
+        and {{ gtm_warehouse.not_erased(
+            [['crm_lead_id', 'lead_id'], ['email', 'email'], ['crm_contact_id', 'converted_contact_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 
@@ -57,12 +62,14 @@ people as (
 
 ),
 
-accounts as (
+-- every live CRM account on its resolved account (duplicates merged by evidence and accounts without
+-- the workspace id field included), not only each account's primary CRM account
+crm_accounts as (
 
     select
-        account_id,
-        crm_account_id
-    from {{ ref('dim_accounts') }}
+        crm_account_id,
+        account_id
+    from {{ ref('int_crm_accounts_resolved') }}
 
 ),
 
@@ -110,7 +117,7 @@ leads_ranked as (
     from leads_with_people
     left join people
         on leads_with_people.person_id = people.person_id
-    left join accounts as converted_accounts
+    left join crm_accounts as converted_accounts
         on leads_with_people.converted_account_id = converted_accounts.crm_account_id
 
 ),

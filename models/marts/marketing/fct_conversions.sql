@@ -40,7 +40,12 @@ leads as (
         converted_account_id,
         created_at
     from {{ ref('stg_crm__leads') }}
-    where not is_deleted
+    -- erased people's leads leave here (right to erasure: int_erased_identifiers)
+    where
+        not is_deleted
+        and {{ gtm_warehouse.not_erased(
+            [['crm_lead_id', 'lead_id'], ['email', 'email'], ['crm_contact_id', 'converted_contact_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 

@@ -1,92 +1,43 @@
-{#- Changes of the persona audiences since the previous build: one row per audience and person that
-    entered or exited, comparing the current members with the latest build recorded in
-    fct_persona_audience_snapshots (the history, never files on disk). On the first build every
-    current member has entered. -#}
-
-{%- set snapshots = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier='fct_persona_audience_snapshots'
-) if execute else none %}
+{#- Changes of the persona audiences since the previous daily build: one row per audience and person whose
+    membership at the end of the as-of day differs from the end of the day before (int_sales_dates_resolved),
+    change_type entered or exited. Computed from the membership history alone (shared audience pattern,
+    macro audience_membership_changes), never from earlier builds or files on disk, so a rebuild gives the
+    same rows, an incremental build equals a full one and an erased person leaves no row. -#}
 
 with
 
-current_members as (
+history as (
 
     select
         audience_key,
         person_id,
-        entered_at
-    from {{ ref('dim_persona_audience_members') }}
+        entered_at,
+        exited_at
+    from {{ ref('fct_persona_audience_memberships') }}
 
 ),
 
-previous_members as (
+dates as (
 
-    {%- if snapshots is not none %}
-        select
-            audience_key,
-            person_id,
-            entered_at,
-            build_number
-        from {{ snapshots }}
-        where
-            not is_build_marker
-            and build_number = (select max(snapshot_builds.build_number) from {{ snapshots }} as snapshot_builds)
-    {%- else %}
-        -- first build: no previous members (an empty set with the same columns)
-        select
-            audience_key,
-            person_id,
-            entered_at,
-            0 as build_number
-        from current_members
-        where 1 = 0
-    {%- endif %}
+    select as_of_date from {{ ref('int_sales_dates_resolved') }}
 
 ),
 
-entered as (
+-- the history holds timestamps: the end of the as-of day and the end of the day before
+cutoffs as (
 
     select
-        current_members.audience_key,
-        current_members.person_id,
-        'entered' as change_type,
-        current_members.entered_at as changed_at
-    from current_members
-    left join previous_members
-        on
-            current_members.audience_key = previous_members.audience_key
-            and current_members.person_id = previous_members.person_id
-    where previous_members.person_id is null
-
-),
-
-exited as (
-
-    select
-        previous_members.audience_key,
-        previous_members.person_id,
-        'exited' as change_type,
-        history.exited_at as changed_at
-    from previous_members
-    left join current_members
-        on
-            previous_members.audience_key = current_members.audience_key
-            and previous_members.person_id = current_members.person_id
-    -- when the person's period closed (NULL when the person is gone from the warehouse, e.g. erased)
-    left join {{ ref('fct_persona_audience_memberships') }} as history
-        on
-            previous_members.audience_key = history.audience_key
-            and previous_members.person_id = history.person_id
-            and previous_members.entered_at = history.entered_at
-    where current_members.person_id is null
+        {{ gtm_warehouse.timestamp_add_days('cast(as_of_date as ' ~ dbt.type_timestamp() ~ ')', 1) }} as as_of_at,
+        cast(as_of_date as {{ dbt.type_timestamp() }}) as previous_as_of_at
+    from dates
 
 ),
 
 changes as (
 
-    select * from entered
-    union all
-    select * from exited
+    {{ gtm_warehouse.audience_membership_changes(
+        'history', '(select cutoffs.as_of_at from cutoffs)', '(select cutoffs.previous_as_of_at from cutoffs)'
+    ) }}
 
 ),
 

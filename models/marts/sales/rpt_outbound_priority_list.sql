@@ -53,9 +53,20 @@ accounts as (
 
     select
         account_id,
-        account_name,
-        crm_account_id
+        account_name
     from {{ ref('dim_accounts') }}
+
+),
+
+-- every live CRM account on its resolved account (int_crm_accounts_resolved: duplicates merged by
+-- evidence, accounts without the workspace id field included)
+crm_accounts_resolved as (
+
+    select
+        crm_account_id,
+        account_id,
+        is_primary
+    from {{ ref('int_crm_accounts_resolved') }}
 
 ),
 
@@ -65,6 +76,35 @@ crm_accounts as (
         account_id as crm_account_id,
         owner_id
     from {{ ref('stg_crm__accounts') }}
+
+),
+
+-- the account's owner: the owner of its primary CRM account, else of another of its CRM accounts that has
+-- one (ties: CRM account id)
+account_owners_ranked as (
+
+    select
+        crm_accounts_resolved.account_id,
+        crm_accounts.owner_id,
+        row_number() over (
+            partition by crm_accounts_resolved.account_id
+            order by
+                crm_accounts_resolved.is_primary desc,
+                crm_accounts.owner_id is null,
+                crm_accounts_resolved.crm_account_id
+        ) as owner_rank
+    from crm_accounts_resolved
+    inner join crm_accounts on crm_accounts_resolved.crm_account_id = crm_accounts.crm_account_id
+
+),
+
+account_owners as (
+
+    select
+        account_id,
+        owner_id
+    from account_owners_ranked
+    where owner_rank = 1
 
 ),
 
@@ -130,7 +170,7 @@ enriched as (
         leads.person_id,
         leads.account_id,
         accounts.account_name,
-        crm_accounts.owner_id,
+        account_owners.owner_id,
         leads.email,
         leads.first_name,
         leads.last_name,
@@ -156,8 +196,8 @@ enriched as (
     cross join dates
     left join accounts
         on leads.account_id = accounts.account_id
-    left join crm_accounts
-        on accounts.crm_account_id = crm_accounts.crm_account_id
+    left join account_owners
+        on leads.account_id = account_owners.account_id
     left join scores_yesterday
         on leads.person_id = scores_yesterday.person_id and scores_yesterday.recency_rank = 1
     left join audience_summary
