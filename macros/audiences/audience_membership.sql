@@ -1,4 +1,18 @@
-{#- The shared audience pattern (sales, persona and feature-adoption audiences use it alike).
+{#- The shared audience pattern: every audience (sales high-intent, marketing persona, customer-success
+    feature adoption and NPS) uses these macros; docs/DECISIONS.md "Audiences: one pattern" says how.
+
+    1. History: one model per audience family with audience_key, person_id, entered_at, exited_at, one row
+       per membership spell, half-open [entered_at, exited_at), exited_at NULL while a member; dates or
+       timestamps. Built by audience_membership_history when the audience is signals within windows
+       (seed definitions), else derived by the model from its own rule (persona periods, NPS waves,
+       adoption spells) with the same columns; always a pure function of the data.
+    2. Current members: audience_is_member_on(as of) (or audience_current for histories with membership_id).
+    3. Changes since the previous build: audience_membership_changes(history, as of, previous as of).
+    4. Full change log (optional): audience_changes.
+    Never compare with an earlier build or a file on disk: a rebuild, an incremental run and a full
+    refresh must give the same rows, and an erased person must leave no row.
+
+    Rule-based audiences (audience_membership_history):
 
     An audience is data: rows (audience_key, match_type, signal_key, window_days). A person is a member on
     day d when, for `any`, at least one of the audience's signals, for `all`, every one of them, happened
@@ -189,7 +203,8 @@
 {%- endmacro %}
 
 
-{#- True when the history row (entered_at, exited_at) makes the person a member on `at_date`. -#}
+{#- True when the history row (entered_at, exited_at) makes the person a member on `at_date`: a day for
+    date histories, an instant for timestamp histories (the end of day d is the instant d + 1 day). -#}
 {% macro audience_is_member_on(at_date, entered_at='entered_at', exited_at='exited_at') -%}
     ({{ entered_at }} <= {{ at_date }} and ({{ exited_at }} is null or {{ exited_at }} > {{ at_date }}))
 {%- endmacro %}
@@ -228,4 +243,107 @@
         case when is_member_now = 1 then entered_at_now else exited_at_since end as changed_at
     from membership_states
     where is_member_now <> was_member_before
+{%- endmacro %}
+
+
+{#- Model bodies over a history relation that also has a membership_id (one row per spell), built as of
+    the reference time (spells not yet exited have exited_at NULL).
+    audience_current: the people in each audience now (spells not exited); the same rows as
+    audience_is_member_on(as of) when the history was built as of that time. -#}
+{% macro audience_current(history) -%}
+with
+
+history as (
+
+    select
+        membership_id,
+        audience_key,
+        person_id,
+        entered_at,
+        exited_at
+    from {{ history }}
+
+),
+
+current_members as (
+
+    select
+        membership_id,
+        audience_key,
+        person_id,
+        entered_at
+    from history
+    where exited_at is null
+
+)
+
+select * from current_members
+{%- endmacro %}
+
+
+{#- audience_changes: the full change log, one row per entry into or exit from an audience at any time
+    (for destinations that replay a log); "what changed since the previous build" is
+    audience_membership_changes. -#}
+{% macro audience_changes(history) -%}
+with
+
+history as (
+
+    select
+        membership_id,
+        audience_key,
+        person_id,
+        entered_at,
+        exited_at
+    from {{ history }}
+
+),
+
+entries as (
+
+    select
+        membership_id,
+        audience_key,
+        person_id,
+        'entered' as change_type,
+        entered_at as changed_at
+    from history
+
+),
+
+exits as (
+
+    select
+        membership_id,
+        audience_key,
+        person_id,
+        'exited' as change_type,
+        exited_at as changed_at
+    from history
+    where exited_at is not null
+
+),
+
+changes as (
+
+    select * from entries
+    union all
+    select * from exits
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['membership_id', "'|'", 'change_type']) }} as change_id,
+        membership_id,
+        audience_key,
+        person_id,
+        change_type,
+        changed_at
+    from changes
+
+)
+
+select * from final
 {%- endmacro %}

@@ -111,7 +111,9 @@ tickets as (
         where
             survey_type = 'nps'
             and score between 0 and 10
-            and {{ gtm_warehouse.not_erased([['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
+            and {{ gtm_warehouse.not_erased(
+                [['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')
+            ) }}
 
     ),
 {% else %}

@@ -42,7 +42,9 @@ current_members as (
         memberships.entered_at
     from memberships
     cross join cutoffs
-    where {{ gtm_warehouse.audience_is_member_on('cutoffs.as_of_at', 'memberships.entered_at', 'memberships.exited_at') }}
+    where {{ gtm_warehouse.audience_is_member_on(
+        'cutoffs.as_of_at', 'memberships.entered_at', 'memberships.exited_at'
+    ) }}
 
 ),
 
