@@ -14,7 +14,12 @@ feature_used as (
         feature_name,
         event_at
     from {{ ref('stg_segment__feature_used') }}
-    where feature_name is not null
+    -- an erased person's uses leave here (right to erasure: int_erased_identifiers)
+    where
+        feature_name is not null
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 

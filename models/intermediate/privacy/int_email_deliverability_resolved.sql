@@ -16,7 +16,12 @@ bounced as (
         event_at,
         'bounced' as deliverability_event
     from {{ ref('stg_segment__email_bounced') }}
-    where bounce_type in ('{{ undeliverable | join("', '") }}')
+    -- an erased person's events leave here (right to erasure: int_erased_identifiers)
+    where
+        bounce_type in ('{{ undeliverable | join("', '") }}')
+        and {{ gtm_warehouse.not_erased(
+            [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 
@@ -29,6 +34,9 @@ unsubscribed as (
         event_at,
         'unsubscribed' as deliverability_event
     from {{ ref('stg_segment__email_unsubscribed') }}
+    where {{ gtm_warehouse.not_erased(
+        [['anonymous_id', 'anonymous_id'], ['user_id', 'user_id']], ref('int_erased_identifiers')
+    ) }}
 
 ),
 

@@ -46,7 +46,8 @@ members as (
         user_id,
         created_at
     from {{ ref('stg_product__workspace_users') }}
-    where not is_removed
+    -- an erased person's memberships leave here (right to erasure: int_erased_identifiers)
+    where not is_removed and {{ gtm_warehouse.not_erased([['user_id', 'user_id']], ref('int_erased_identifiers')) }}
 
 ),
 

@@ -56,7 +56,13 @@ campaign_members as (
         contact_id,
         created_at
     from {{ ref('stg_crm__campaign_members') }}
-    where has_responded and not is_deleted
+    -- an erased person's campaign responses leave here (right to erasure: int_erased_identifiers)
+    where
+        has_responded
+        and not is_deleted
+        and {{ gtm_warehouse.not_erased(
+            [['crm_lead_id', 'lead_id'], ['crm_contact_id', 'contact_id']], ref('int_erased_identifiers')
+        ) }}
 
 ),
 
