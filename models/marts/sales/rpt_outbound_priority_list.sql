@@ -90,8 +90,8 @@ account_owners_ranked as (
             partition by crm_accounts_resolved.account_id
             order by
                 crm_accounts_resolved.is_primary desc,
-                crm_accounts.owner_id is null,
-                crm_accounts_resolved.crm_account_id
+                crm_accounts.owner_id is null asc,
+                crm_accounts_resolved.crm_account_id asc
         ) as owner_rank
     from crm_accounts_resolved
     inner join crm_accounts on crm_accounts_resolved.crm_account_id = crm_accounts.crm_account_id
