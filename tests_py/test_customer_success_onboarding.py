@@ -2,6 +2,7 @@
 of the generated data set, on the session warehouse (`built_warehouse`)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter, defaultdict
@@ -19,6 +20,19 @@ pytestmark = pytest.mark.slow
 
 def raw(dataset, table: str) -> duckdb.DuckDBPyRelation:
     return duckdb.sql(f"select * from read_parquet('{dataset / 'raw' / table}*.parquet')")
+
+
+def erased_response(database, response: dict) -> bool:
+    """The response's respondent was erased by a deletion request (int_erased_identifiers: md5 of the
+    identifier as staging normalises it), so the warehouse leaves it out on purpose."""
+    erased = getattr(erased_response, "cache", {}).get(str(database))
+    if erased is None:
+        erased = set(query(database, "select identifier_type, identifier_hash from intermediate.int_erased_identifiers"))
+        erased_response.cache = {**getattr(erased_response, "cache", {}), str(database): erased}
+    user_id = (response["user_id"] or "").strip()
+    email = (response["respondent_email"] or "").strip().lower().replace("mailto:", "").strip()
+    return any((kind, hashlib.md5(value.encode()).hexdigest()) in erased
+               for kind, value in (("user_id", user_id), ("email", email)) if value)
 
 
 def test_build_passed(built_warehouse):
@@ -61,7 +75,8 @@ def test_nps_by_month_recomputed_from_raw(built_warehouse, generated_dataset):
     for r in map(lambda v: dict(zip(cols, v)), rel.fetchall()):
         rid = (r["id"] or "").strip()
         if rid and (r["survey_id"] or "").strip() and (r["survey_type"] or "").lower() == "nps" \
-                and r["score"] is not None and 0 <= r["score"] <= 10 and r["submitted_at"] is not None:
+                and r["score"] is not None and 0 <= r["score"] <= 10 and r["submitted_at"] is not None \
+                and not erased_response(built_warehouse["database"], r):
             seen[rid] = r
     by_month: dict[datetime, Counter] = defaultdict(Counter)
     for r in seen.values():
@@ -77,12 +92,23 @@ def test_nps_by_month_recomputed_from_raw(built_warehouse, generated_dataset):
 
 
 def test_every_nps_response_is_kept(built_warehouse):
+    """Every staged NPS response is in the marts, except those of erased respondents, which are in none."""
     db = built_warehouse["database"]
-    staged = query(db, "select count(*) from staging.stg_surveys__responses where survey_type = 'nps'")[0][0]
+    erased_ids = """
+        select r.response_id from staging.stg_surveys__responses as r
+        where r.survey_type = 'nps' and (
+            coalesce(md5(r.user_id), '') in (select identifier_hash from intermediate.int_erased_identifiers
+                                             where identifier_type = 'user_id')
+            or coalesce(md5(r.email), '') in (select identifier_hash from intermediate.int_erased_identifiers
+                                              where identifier_type = 'email'))"""
+    staged = query(db, f"""select count(*) from staging.stg_surveys__responses
+                           where survey_type = 'nps' and response_id not in ({erased_ids})""")[0][0]
     fct = query(db, "select count(*) from marts.fct_nps_responses")[0][0]
+    erased_in_fct = query(db, f"select count(*) from marts.fct_nps_responses where response_id in ({erased_ids})")[0][0]
     per_dimension = query(db, """select dimension, sum(responses + out_of_range_responses)
                                  from marts.rpt_nps group by dimension""")
     assert fct == staged > 0
+    assert erased_in_fct == 0
     assert all(n == fct for _, n in per_dimension)
 
 
