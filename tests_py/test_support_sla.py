@@ -7,6 +7,7 @@ walk over the days, no cumulative calendar) and the breach flags; the mart must 
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -72,8 +73,22 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
+def _erased_support_users(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Hashes (md5 of the id as text) of the support users erased by a deletion request: their tickets, and
+    their comments, are left out of the warehouse on purpose (right to erasure)."""
+    return {h for (h,) in con.execute("""select identifier_hash from intermediate.int_erased_identifiers
+                                         where identifier_type = 'support_user_id'""").fetchall()}
+
+
+def _is_erased(user_id, erased: set[str]) -> bool:
+    return user_id is not None and hashlib.md5(str(user_id).encode()).hexdigest() in erased
+
+
 def expected_slas(con: duckdb.DuckDBPyConnection) -> dict[int, dict]:
-    tickets = _rows(con, "select * from staging.stg_support__tickets")
+    erased = _erased_support_users(con)
+    tickets = [t for t in _rows(con, "select * from staging.stg_support__tickets")
+               if not _is_erased(t["requester_id"], erased)]
+    kept_ticket_ids = {t["ticket_id"] for t in tickets}
     users = {r["support_user_id"]: r for r in _rows(con, "select * from staging.stg_support__users")}
     orgs = {r["organization_id"]: r["workspace_id"] for r in _rows(con, "select * from staging.stg_support__organizations")}
     accounts = {r["workspace_id"]: r["account_id"] for r in _rows(
@@ -83,7 +98,8 @@ def expected_slas(con: duckdb.DuckDBPyConnection) -> dict[int, dict]:
         periods[r["account_id"]].append(r)
     comments = defaultdict(list)
     for r in _rows(con, "select * from staging.stg_support__ticket_comments"):
-        comments[r["ticket_id"]].append(r)
+        if r["ticket_id"] in kept_ticket_ids and not _is_erased(r["author_id"], erased):
+            comments[r["ticket_id"]].append(r)
     policies = {(r["plan_tier"], r["priority"], r["sla_metric"]): (int(r["target_minutes"]), r["uses_business_hours"] == "true")
                 for r in _seed("sla_policies")}
     clock = BusinessClock()
