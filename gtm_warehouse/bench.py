@@ -1,4 +1,5 @@
-"""End-to-end benchmark of the warehouse: generate, load, full build, build with tests, incremental run,
+"""End-to-end benchmark of the warehouse: generate, load, full build, build with tests, a no-op incremental
+run (nothing new loaded), incremental run after an append,
 limit references measured with DuckDB directly, and the documented performance targets.
 
 `scripts/bench.py` is the CLI; `make bench` runs it. Every step runs in a scratch folder (default
