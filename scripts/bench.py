@@ -4,7 +4,8 @@
 Steps (each in a scratch folder, default data/bench/<events>/): generate data with a 1% increment,
 load it into a fresh warehouse, two limit references with DuckDB directly (one scan of every raw
 event; one sort of all events by anonymous_id and time with a lag window), a full dbt build of the
-models, a full build with tests, append the increment and run dbt incrementally, and `make export`
+models, a full build with tests, an incremental run with nothing new loaded (no-op), append the increment and
+run dbt incrementally, and `make export`
 once that target exists. Wall time and peak memory (peak RSS of the whole process tree) per step,
 the ten slowest models, the ratios and PASS/MISS per documented target (README, "Benchmark").
 Targets are informational: the exit status is non-zero only when a step itself fails.

@@ -21,7 +21,8 @@ def two_builds(tmp_path_factory):
     workflow.generate(raw, truth, events=30_000, seed=3, as_of=TRUTH_AS_OF, increment_fraction=0.05)
     build_args = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
-    incremental = root / "incremental.duckdb"
+    # Both warehouses are named gtm.duckdb (in their own folders) so that their dbt runs share one parse.
+    incremental = root / "incremental" / "gtm.duckdb"
     workflow.load(raw, incremental)
     workflow.dbt(build_args, incremental, root / "w_incremental")
     before = root / "persons_before.parquet"
@@ -31,7 +32,7 @@ def two_builds(tmp_path_factory):
     workflow.load(raw / "increment", incremental, append=True)
     workflow.dbt(build_args, incremental, root / "w_incremental")
 
-    full = root / "full.duckdb"
+    full = root / "full" / "gtm.duckdb"
     workflow.load(raw, full)
     workflow.load(raw / "increment", full, append=True)
     workflow.dbt([*build_args, "--full-refresh"], full, root / "w_full")

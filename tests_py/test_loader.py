@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 
 import duckdb
+import pytest
 
 from conftest import FIXTURES, PROJECT_DIR, query, run_script
 
@@ -178,3 +179,20 @@ def test_append_adds_rows_and_keeps_extra_columns(tmp_path):
 def test_help_describes_the_cli():
     result = run_script("scripts/load_raw.py", "--help")
     assert "--from" in result.stdout and "--append" in result.stdout
+
+
+def test_loader_memory_limit_from_environment(monkeypatch):
+    """The loader's DuckDB memory_limit: GTM_LOADER_MEMORY_LIMIT, else DUCKDB_MEMORY_LIMIT, else 3GB; a value
+    that is not a size is refused with an actionable error instead of reaching DuckDB."""
+    from gtm_warehouse.loader import LoadError, loader_memory_limit
+
+    monkeypatch.delenv("GTM_LOADER_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("DUCKDB_MEMORY_LIMIT", raising=False)
+    assert loader_memory_limit() == "3GB"
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "4GB")
+    assert loader_memory_limit() == "4GB"
+    monkeypatch.setenv("GTM_LOADER_MEMORY_LIMIT", "512MiB")
+    assert loader_memory_limit() == "512MiB"
+    monkeypatch.setenv("GTM_LOADER_MEMORY_LIMIT", "lots")
+    with pytest.raises(LoadError, match="GTM_LOADER_MEMORY_LIMIT"):
+        loader_memory_limit()

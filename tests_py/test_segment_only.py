@@ -7,7 +7,7 @@ from conftest import ALL_SOURCES_OFF, FIXTURES, query, run_dbt, run_script
 
 
 def test_builds_on_segment_data_alone(tmp_path):
-    database = tmp_path / "segment_only.duckdb"
+    database = tmp_path / "gtm.duckdb"  # one name for every Segment-only build: they share a dbt parse
     run_script("scripts/load_raw.py", "--from", str(FIXTURES / "segment_only"), "--database", str(database), "--quiet")
     result = run_dbt(["build", "--vars", ALL_SOURCES_OFF], database, tmp_path)
     assert "Completed successfully" in result.stdout
@@ -22,7 +22,7 @@ def test_builds_on_segment_data_alone(tmp_path):
 
 def test_builds_on_page_calls_alone(tmp_path):
     """dbt-labs/segment's sample shape: pages only, no original_timestamp, no uuid_ts, Postgres-style times."""
-    database = tmp_path / "pages_only.duckdb"
+    database = tmp_path / "gtm.duckdb"
     run_script("scripts/load_raw.py", "--from", str(FIXTURES / "pages_only"), "--database", str(database), "--quiet")
     result = run_dbt(["build", "--vars", ALL_SOURCES_OFF], database, tmp_path)
     assert "Completed successfully" in result.stdout

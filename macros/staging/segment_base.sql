@@ -34,6 +34,7 @@
 {%- endset -%}
 {%- set tolerance = var('gtm__future_timestamp_tolerance_minutes') -%}
 {%- set page_url = "coalesce(" ~ gtm_warehouse.blank_to_null('url') ~ ", " ~ gtm_warehouse.blank_to_null('context_page_url') ~ ")" if own_page_columns else gtm_warehouse.blank_to_null('context_page_url') -%}
+{%- set referrer = "coalesce(" ~ gtm_warehouse.blank_to_null('referrer') ~ ", context_page_referrer)" if own_page_columns else "context_page_referrer" -%}
 
 with
 
@@ -70,8 +71,8 @@ scoped as (
     select
         source.*,
         {%- if web_context %}
-        -- the query string, cut out once: every UTM parameter and click id is looked up in it
-        {{ gtm_warehouse.regexp_extract_group(page_url, '[?]([^#]*)') }} as _page_query,
+        {{ page_url }} as _page_url_raw,
+        {{ referrer }} as _referrer_raw,
         {%- endif %}
         {{ record_key }} as _dq_key
     from source
@@ -80,6 +81,67 @@ scoped as (
     {% endif %}
 
 ),
+{%- if web_context %}
+
+-- Each distinct page URL is parsed once (path, query string, UTM parameters, click ids), not once per
+-- event: a site has far fewer URLs than page views. Read from the raw table with the same scope, not
+-- from `scoped`: a CTE read twice is materialized whole.
+distinct_page_urls as (
+
+    select distinct {{ page_url }} as _page_url_raw
+    from {{ source('segment', source_table) }}
+    where
+        {{ page_url }} is not null
+        {%- if is_incremental() %}
+        and {{ gtm_warehouse.segment_incremental_scope(record_key, 'keys_in_window') }}
+        {%- endif %}
+
+),
+
+page_url_queries as (
+
+    select
+        _page_url_raw,
+        {{ gtm_warehouse.url_path('_page_url_raw') }} as _url_path,
+        -- the query string, cut out once: every UTM parameter and click id is looked up in it
+        {{ gtm_warehouse.regexp_extract_group('_page_url_raw', '[?]([^#]*)') }} as _page_query
+    from distinct_page_urls
+
+),
+
+page_urls_parsed as (
+
+    select
+        _page_url_raw,
+        _url_path,
+        {%- for field in ['source', 'medium', 'campaign', 'term', 'content'] %}
+        {{ gtm_warehouse.get_query_parameter('_page_query', 'utm_' ~ field) }} as _query_utm_{{ field }},
+        {%- endfor %}
+        {%- for click_id in ['gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
+        {{ gtm_warehouse.get_query_parameter('_page_query', click_id) }} as _query_{{ click_id }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from page_url_queries
+
+),
+
+-- each distinct referrer's host, parsed once
+referrer_hosts as (
+
+    select
+        _referrer_raw,
+        {{ gtm_warehouse.url_host('_referrer_raw') }} as _referrer_host
+    from (
+        select distinct {{ referrer }} as _referrer_raw
+        from {{ source('segment', source_table) }}
+        where
+            {{ referrer }} is not null
+            {%- if is_incremental() %}
+            and {{ gtm_warehouse.segment_incremental_scope(record_key, 'keys_in_window') }}
+            {%- endif %}
+    ) as distinct_referrers
+
+),
+{%- endif %}
 
 cleaned as (
 
@@ -98,7 +160,7 @@ cleaned as (
         {%- for field in ['path', 'referrer', 'title', 'search'] %}
         {%- set value = "coalesce(" ~ gtm_warehouse.blank_to_null(field) ~ ", context_page_" ~ field ~ ")" if own_page_columns else "context_page_" ~ field %}
         {%- if field == 'path' %}
-        coalesce({{ gtm_warehouse.clean_text(value) }}, {{ gtm_warehouse.url_path(page_url) }}) as page_path,
+        coalesce({{ gtm_warehouse.clean_text(value) }}, page_urls_parsed._url_path) as page_path,
         {%- else %}
         {{ gtm_warehouse.clean_text(value) }} as page_{{ field }},
         {%- endif %}
@@ -106,13 +168,12 @@ cleaned as (
         {%- for field in ['source', 'medium', 'campaign', 'term', 'content'] %}
         lower(coalesce(
             {{ gtm_warehouse.blank_to_null('context_campaign_' ~ ('name' if field == 'campaign' else field)) }},
-            {{ gtm_warehouse.get_query_parameter('_page_query', 'utm_' ~ field) }}
+            page_urls_parsed._query_utm_{{ field }}
         )) as utm_{{ field }},
         {%- endfor %}
-        {%- set referrer = "coalesce(" ~ gtm_warehouse.blank_to_null('referrer') ~ ", context_page_referrer)" if own_page_columns else "context_page_referrer" %}
-        {{ gtm_warehouse.url_host(referrer) }} as referrer_host,
+        referrer_hosts._referrer_host as referrer_host,
         {%- for click_id in ['gclid', 'fbclid', 'li_fat_id', 'msclkid'] %}
-        {{ gtm_warehouse.get_query_parameter('_page_query', click_id) }} as {{ click_id }},
+        page_urls_parsed._query_{{ click_id }} as {{ click_id }},
         {%- endfor %}
         {%- endif %}
         {{ gtm_warehouse.try_cast_timestamp(adapter.quote('timestamp')) }} as client_timestamp,
@@ -121,6 +182,10 @@ cleaned as (
         {{ gtm_warehouse.try_cast_timestamp('received_at') }} as received_at,
         {{ gtm_warehouse.try_cast_timestamp('uuid_ts') }} as loaded_at
     from scoped
+    {%- if web_context %}
+    left join page_urls_parsed on scoped._page_url_raw = page_urls_parsed._page_url_raw
+    left join referrer_hosts on scoped._referrer_raw = referrer_hosts._referrer_raw
+    {%- endif %}
 
 ),
 

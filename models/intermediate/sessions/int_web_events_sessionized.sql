@@ -1,4 +1,5 @@
-{#- One row per web event with its session. A new session starts when the gap to the device's previous
+{#- One row per web event with its session (three window passes over one sort order: gap flags and
+    campaign keys seen before; visit numbers; session numbers and positions). A new session starts when the gap to the device's previous
     event is MORE than var gtm__session_timeout_minutes (exact, in epoch microseconds) or when the event
     carries a campaign key (UTM source/medium/campaign or a click id) different from the last one seen
     earlier in the same gap-delimited visit. Events are ordered by event_at, then message_id, so arrival
@@ -56,13 +57,26 @@ keyed as (
 
 ),
 
-gaps as (
+-- Three window passes, all over the same order (anonymous_id; event_at, message_id) and narrow rows.
+-- Pass 1: the gap to the previous event, the event's position, and the last campaign key seen before it.
+device_ordered as (
 
     select
         *,
         lag(event_at_microseconds) over (
             partition by anonymous_id order by {{ event_order }}
-        ) as previous_event_at_microseconds
+        ) as previous_event_at_microseconds,
+        row_number() over (
+            partition by anonymous_id order by {{ event_order }}
+        ) as device_event_number,
+        {{ gtm_warehouse.last_value_ignore_nulls('campaign_key') }} over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as previous_device_campaign_key,
+        count(campaign_key) over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as campaign_keys_before
     from keyed
 
 ),
@@ -76,10 +90,12 @@ visit_starts as (
             or event_at_microseconds - previous_event_at_microseconds > {{ timeout_microseconds }},
             false
         ) as is_visit_start
-    from gaps
+    from device_ordered
 
 ),
 
+-- Pass 2: the visit number, and how many campaign keys the device had before its visit began: the last
+-- campaign key before the event belongs to the same visit when more campaign keys came before the event.
 visits as (
 
     select
@@ -87,7 +103,11 @@ visits as (
         sum(case when is_visit_start then 1 else 0 end) over (
             partition by anonymous_id order by {{ event_order }}
             rows between unbounded preceding and current row
-        ) as visit_number
+        ) as visit_number,
+        {{ gtm_warehouse.last_value_ignore_nulls('case when is_visit_start then campaign_keys_before end') }} over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as campaign_keys_before_visit
     from visit_starts
 
 ),
@@ -96,10 +116,9 @@ campaign_context as (
 
     select
         *,
-        {{ gtm_warehouse.last_value_ignore_nulls('campaign_key') }} over (
-            partition by anonymous_id, visit_number order by {{ event_order }}
-            rows between unbounded preceding and 1 preceding
-        ) as previous_campaign_key
+        case
+            when campaign_keys_before > campaign_keys_before_visit then previous_device_campaign_key
+        end as previous_campaign_key
     from visits
 
 ),
@@ -120,6 +139,7 @@ session_starts as (
 
 ),
 
+-- Pass 3: the session number, its first event and the event's position in it.
 session_numbers as (
 
     select
@@ -127,7 +147,15 @@ session_numbers as (
         sum(case when is_session_start then 1 else 0 end) over (
             partition by anonymous_id order by {{ event_order }}
             rows between unbounded preceding and current row
-        ) as device_session_number
+        ) as device_session_number,
+        {{ gtm_warehouse.last_value_ignore_nulls('case when is_session_start then message_id end') }} over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as session_first_message_id,
+        {{ gtm_warehouse.last_value_ignore_nulls('case when is_session_start then device_event_number end') }} over (
+            partition by anonymous_id order by {{ event_order }}
+            rows between unbounded preceding and current row
+        ) as session_first_event_number
     from session_starts
 
 ),
@@ -140,13 +168,8 @@ session_firsts as (
         device_session_number,
         is_session_start,
         campaign_key,
-        first_value(message_id) over (
-            partition by anonymous_id, device_session_number order by {{ event_order }}
-            rows between unbounded preceding and current row
-        ) as session_first_message_id,
-        row_number() over (
-            partition by anonymous_id, device_session_number order by {{ event_order }}
-        ) as session_event_number
+        session_first_message_id,
+        device_event_number - session_first_event_number + 1 as session_event_number
     from session_numbers
 
 ),

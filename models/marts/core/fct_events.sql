@@ -164,10 +164,26 @@ identified as (
 
     ),
 
-    restitched as (
+    -- Re-stitch check once per distinct identity of the built events (user_id, anonymous_id and what was
+    -- stored for them), not once per event: a few identities per device instead of every event.
+    built_identities as (
 
-        select built.message_id
-        from {{ this }} as built
+        select distinct
+            user_id,
+            anonymous_id,
+            person_id,
+            account_id,
+            is_internal
+        from {{ this }}
+
+    ),
+
+    restitched_identities as (
+
+        select distinct
+            built.user_id,
+            built.anonymous_id
+        from built_identities as built
         {{ gtm_warehouse.identity_joins('built.user_id', 'built.anonymous_id') }}
         left join people_accounts
             on
@@ -182,6 +198,18 @@ identified as (
             != {{ gtm_warehouse.resolve_event_person('built.user_id', 'built.anonymous_id') }}
             or coalesce(built.account_id, '') != coalesce(people_accounts.account_id, '')
             or built.is_internal != (internal_people.person_id is not null)
+
+    ),
+
+    -- every built event of a changed identity (NULL ids compared as ''; a wider match only rebuilds more)
+    restitched as (
+
+        select built.message_id
+        from {{ this }} as built
+        inner join restitched_identities
+            on
+                coalesce(built.user_id, '') = coalesce(restitched_identities.user_id, '')
+                and coalesce(built.anonymous_id, '') = coalesce(restitched_identities.anonymous_id, '')
 
     ),
 {% endif %}
