@@ -83,7 +83,7 @@ def test_readme_shows_the_checked_examples():
 
 
 def test_readme_example_monthly_funnel(mf, built_warehouse):
-    rows = mf(shlex.split(readme_examples()[0])[2:])
+    rows = mf(shlex.split(readme_examples()[0])[1:])
     got = {_month(r["metric_time__month"]): tuple(_num(r[m]) for m in
                                                   ("sessions", "active_accounts", "signups", "leads", "mqls"))
            for r in rows}
@@ -112,8 +112,8 @@ def test_readme_example_monthly_funnel(mf, built_warehouse):
 
 def test_readme_example_channel_performance_by_attribution_model(mf, built_warehouse):
     example = readme_examples()[1]
-    models = re.findall(r"'(\w+)'", example)
-    rows = mf(shlex.split(example)[2:])
+    models = re.findall(r"'(\w+)'", re.search(r" in \(([^)]*)\)", example).group(1))
+    rows = mf(shlex.split(example)[1:])
     got = {(r["channel_performance__attribution_model"], r["channel_performance__channel"]):
            tuple(_num(r[m]) for m in ("attributed_pipeline", "attributed_revenue", "roas", "cost_per_mql"))
            for r in rows}
@@ -132,7 +132,7 @@ def test_readme_example_channel_performance_by_attribution_model(mf, built_wareh
 
 
 def test_readme_example_nps_and_sla_by_month(mf, built_warehouse):
-    rows = mf(shlex.split(readme_examples()[2])[2:])
+    rows = mf(shlex.split(readme_examples()[2])[1:])
     got = {_month(r["metric_time__month"]): tuple(_num(r[m]) for m in
                                                   ("nps", "nps_responses", "sla_breach_rate", "tickets"))
            for r in rows}
