@@ -231,7 +231,7 @@ def freshness(con, raw_schema: str, as_of: datetime, relations: set[str]) -> Cha
                   f"Hours from each raw table's newest load (its source's loaded_at_field) to "
                   f"{as_of:%Y-%m-%d %H:%M} UTC, coloured by the source's warn/error thresholds.",
                   f"{raw_schema}.* (loaded_at_field of each source)")
-    tables, ages, colours, statuses = [], [], [], {}
+    tables, ages, colours, labels, statuses = [], [], [], [], {}
     for rule in freshness_rules():
         if f"{raw_schema}.{rule['table']}" not in relations:
             continue  # a source switched off or not loaded
@@ -246,11 +246,14 @@ def freshness(con, raw_schema: str, as_of: datetime, relations: set[str]) -> Cha
         tables.append(f"{rule['source']}.{rule['table']}")
         ages.append(round(age, 1))
         colours.append(FRESHNESS_COLOURS[status])
+        labels.append(f"{status} ({age:,.1f} h)" if status != "no data" else status)
         statuses[status] = statuses.get(status, 0) + 1
-    fig = go.Figure(go.Bar(x=ages, y=tables, orientation="h", marker_color=colours,
-                           hovertemplate="%{y}: %{x} h<extra></extra>"))
-    chart.figure = _layout(fig, xaxis_title="hours since the newest load", height=max(420, 18 * len(tables)),
-                           margin={"l": 260, "r": 20, "t": 30, "b": 60}, showlegend=False)
+    # The label says the status, so a fresh table (a bar of ~0 h) is still visibly there.
+    fig = go.Figure(go.Bar(x=ages, y=tables, orientation="h", marker_color=colours, text=labels,
+                           textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x} h<extra></extra>"))
+    chart.figure = _layout(fig, xaxis_title="hours since the newest load", height=max(420, 20 * len(tables)),
+                           margin={"l": 260, "r": 90, "t": 30, "b": 60}, showlegend=False,
+                           yaxis={"autorange": "reversed"})
     chart.facts = {"tables": len(tables), **statuses}
     return chart
 
