@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -12,7 +12,6 @@ import re
 import shlex
 import subprocess
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
