@@ -18,7 +18,7 @@ export DUCKDB_PATH ?= data/gtm.duckdb
 # End of the simulated period: the current hour, so that `dbt source freshness` passes on the demo.
 AS_OF ?= $(shell date -u +%Y-%m-%dT%H:00:00Z)
 
-.PHONY: help setup run data load build freshness test lint pytest docs bench clean test-spark spark-setup browser roundup
+.PHONY: help setup run data load build freshness test lint pytest docs report bench clean test-spark spark-setup browser roundup
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -33,8 +33,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv with the pinned dependencies
 
-run: setup data load build freshness ## Set up, generate + load demo data, build the warehouse (data/gtm.duckdb)
+run: setup data load build freshness docs report ## Set up, generate + load demo data, build the warehouse, docs site and chart report
 	@echo "Warehouse ready: $(DUCKDB_PATH). Try: $(PY) -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)').sql('select * from staging.stg_segment__pages limit 5'))\""
+	@echo "Docs site:    $(DOCS_DIR)/index.html (dbt docs, one file, opens offline)"
+	@echo "Chart report: $(REPORT_DIR)/index.html (one file, opens offline)"
+	@echo "Metrics:      $(VENV)/bin/mf query --metrics sessions,leads,mqls --group-by metric_time__month (README: Semantic layer)"
 
 data: setup ## Generate the demo data set (EVENTS, SEED, AS_OF) into $(DEMO_DIR)
 	$(PY) scripts/generate_data.py --events $(EVENTS) --seed $(SEED) --as-of $(AS_OF) --out $(DEMO_DIR)/raw --truth $(DEMO_DIR)/truth
@@ -107,8 +110,17 @@ TRUTH_EVENTS ?= 200000
 truth: setup ## Generate data, build, compare with the ground truth: prints `name: value` per figure
 	$(PY) scripts/truth_report.py --events $(TRUTH_EVENTS)
 
-docs: setup ## Generate dbt docs (target/index.html)
-	$(DBT) docs generate
+# Analyst layer (issue 14): the static docs site and the chart report, each one HTML file under data/.
+DOCS_DIR ?= data/docs
+REPORT_DIR ?= data/report
+
+docs: setup ## Static dbt docs site (one file, opens offline) -> $(DOCS_DIR)/index.html; lists undescribed items
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(DBT) docs generate --static
+	$(PY) scripts/docs_site.py --target target --out $(DOCS_DIR)
+
+report: setup ## Chart report of $(DUCKDB_PATH) (one HTML file, plotly.js inlined) -> $(REPORT_DIR)/index.html
+	$(PY) scripts/report.py --database $(DUCKDB_PATH) --out $(REPORT_DIR)
 
 # Benchmark scale: `make bench` runs 1M events; `make bench EVENTS=10000000` (or SCALE=...) a larger one.
 # EVENTS is only used when given on the command line or in the environment (its file default is the demo's).
