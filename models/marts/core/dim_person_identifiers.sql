@@ -168,36 +168,40 @@ links as (
 
 ),
 
--- evidence is kept per source in either orientation: match the pair both ways
+-- evidence is kept per source in either orientation: both orientations, then an equi-join
+evidence_ends as (
+
+    select
+        left_type as identifier_type,
+        left_value as identifier_value,
+        right_type as other_type,
+        right_value as other_value,
+        evidence_source
+    from edge_evidence
+    union
+    select
+        right_type as identifier_type,
+        right_value as identifier_value,
+        left_type as other_type,
+        left_value as other_value,
+        evidence_source
+    from edge_evidence
+
+),
+
 link_evidence as (
 
     select
         links.identifier_type,
         links.identifier_value,
-        {{ gtm_warehouse.sorted_string_agg('edge_evidence.evidence_source') }} as linked_through_evidence
+        {{ gtm_warehouse.sorted_string_agg('evidence_ends.evidence_source') }} as linked_through_evidence
     from links
-    inner join (
-        select distinct
-            left_type,
-            left_value,
-            right_type,
-            right_value,
-            evidence_source
-        from edge_evidence
-    ) as edge_evidence
+    inner join evidence_ends
         on
-            (
-                links.identifier_type = edge_evidence.left_type
-                and links.identifier_value = edge_evidence.left_value
-                and links.linked_through_type = edge_evidence.right_type
-                and links.linked_through_value = edge_evidence.right_value
-            )
-            or (
-                links.identifier_type = edge_evidence.right_type
-                and links.identifier_value = edge_evidence.right_value
-                and links.linked_through_type = edge_evidence.left_type
-                and links.linked_through_value = edge_evidence.left_value
-            )
+            links.identifier_type = evidence_ends.identifier_type
+            and links.identifier_value = evidence_ends.identifier_value
+            and links.linked_through_type = evidence_ends.other_type
+            and links.linked_through_value = evidence_ends.other_value
     group by links.identifier_type, links.identifier_value
 
 ),
@@ -285,9 +289,12 @@ joined as (
         all_identifiers.is_anchored,
         all_identifiers.hops_to_anchor,
         all_identifiers.is_label_owner,
+        edge_summary.shared_reason,
+        links.linked_through_type,
+        links.linked_through_value,
+        link_evidence.linked_through_evidence,
         coalesce(edge_summary.kept_link_count, 0) as kept_link_count,
         coalesce(edge_summary.cut_link_count, 0) as cut_link_count,
-        edge_summary.shared_reason,
         coalesce(edge_summary.is_over_user_quota, false) as is_over_user_quota,
         -- least/greatest skip NULLs on both engines; coalesce keeps that explicit
         least(
@@ -299,9 +306,6 @@ joined as (
             coalesce(event_summary.last_event_at, edge_summary.last_linked_at)
         ) as last_seen_at,
         coalesce(event_summary.event_count, 0) as event_count,
-        links.linked_through_type,
-        links.linked_through_value,
-        link_evidence.linked_through_evidence,
         internal_people.person_id is not null as is_internal
     from all_identifiers
     left join edge_summary
