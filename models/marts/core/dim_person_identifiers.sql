@@ -124,7 +124,8 @@ edge_summary as (
 
 ),
 
--- the kept neighbour one hop closer to the anchor (anchored) or the component's label owner (unanchored)
+-- the kept neighbour one hop closer to the anchor (anchored), or the component's root when adjacent, else a
+-- neighbour of the same person with a smaller label (unanchored)
 link_candidates as (
 
     select
@@ -152,7 +153,12 @@ link_candidates as (
         edge_ends.is_kept
         and self.node_key != self.person_label
         and other.person_label = self.person_label
-        and (not self.is_anchored or other.hops_to_anchor = self.hops_to_anchor - 1)
+        -- every hop gets closer: one hop nearer the anchor, or (no anchor) a smaller label, so the root
+        -- (the component's smallest label) ends every walk and no walk can loop
+        and (
+            (self.is_anchored and other.hops_to_anchor = self.hops_to_anchor - 1)
+            or (not self.is_anchored and other.node_key < self.node_key)
+        )
 
 ),
 
