@@ -112,8 +112,8 @@ edge_summary as (
         identifier_value,
         min(first_seen_at) as first_linked_at,
         max(last_seen_at) as last_linked_at,
-        sum(case when is_kept then 1 else 0 end) as kept_link_count,
-        sum(case when is_kept then 0 else 1 end) as cut_link_count,
+        count(case when is_kept then 1 end) as kept_link_count,
+        count(case when not is_kept then 1 end) as cut_link_count,
         -- the identifier itself is shared (a kiosk, an agent's laptop): every edge of it was cut
         max(own_shared_reason) as shared_reason,
         -- a user's edge to this identifier was over the user's quota of devices / emails
