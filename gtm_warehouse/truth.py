@@ -657,6 +657,7 @@ def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         ("marts.fct_events", None, ["anonymous_id", "user_id"]),
         ("marts.fct_sessions", None, ["anonymous_id", "user_id"]),
         ("marts.dim_people", None, ["user_id", "primary_email"]),
+        ("marts.dim_person_identifiers", ["identifier_type", "identifier_value"], None),
     ]
     remaining = 0
     for relation, pair, columns in checks:
@@ -753,11 +754,72 @@ def lead_grade_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return figures
 
 
+# --- Identity map (issue 14, part 1) ---------------------------------------------------------------------
+def identity_map_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The public identity map (marts.dim_person_identifiers) against the truth's identifier -> person list.
+
+    * identity_map_pairwise_precision / _recall: pairwise, over every identifier of the map that truly
+      belongs to one person (emails compared lower-cased and trimmed, as staging writes them); unlike the
+      graph figures this includes the devices nothing ever linked (each its own person in the map).
+    * identity_map_<type>_coverage: share of the truth's user_ids and anonymous_ids (of people not erased)
+      that the map resolves (every staged event carries one of them: 1.0).
+    * identity_map_event_person_mismatches: fct_events rows whose person_id is not the map's person of the
+      event's user_id (else anonymous_id): must be 0 (the map and the events agree).
+    Empty when the map or the truth is absent."""
+    if not (_relation_exists(con, "marts", "dim_person_identifiers") and _has_truth_identities(con)):
+        return {}
+    erased = _erased_truth_people(con)
+    truth_single = f"""
+        select identifier_type,
+            case when identifier_type = 'email' then lower(trim(identifier_value)) else identifier_value end
+                as identifier_value,
+            min(person_id) as actual
+        from truth_identities
+        group by all
+        having count(distinct person_id) = 1 and min(person_id) not in (select person_id from {erased})
+    """
+    precision, recall, items = _pairwise(con, f"""
+        select m.identifier_type || ':' || m.identifier_value as item, m.person_id as predicted, t.actual
+        from marts.dim_person_identifiers as m
+        join ({truth_single}) as t using (identifier_type, identifier_value)
+    """)
+    figures: dict[str, float] = {
+        "identity_map_identifiers": _one(con, "select count(*) from marts.dim_person_identifiers")[0],
+        "identity_map_identifiers_compared": items,
+        "identity_map_pairwise_precision": precision,
+        "identity_map_pairwise_recall": recall,
+    }
+    for identifier_type in ("user_id", "anonymous_id"):
+        expected, found = _one(con, f"""
+            select count(*), count(m.identifier_value)
+            from ({truth_single}) as t
+            left join marts.dim_person_identifiers as m using (identifier_type, identifier_value)
+            where t.identifier_type = '{identifier_type}'
+        """)
+        figures[f"identity_map_{identifier_type}_coverage"] = found / expected if expected else 1.0
+    figures["identity_map_event_person_mismatches"] = _one(con, """
+        select count(*) from marts.fct_events as e
+        left join marts.dim_person_identifiers as u on u.identifier_type = 'user_id' and u.identifier_value = e.user_id
+        left join marts.dim_person_identifiers as d
+            on d.identifier_type = 'anonymous_id' and d.identifier_value = e.anonymous_id
+        where coalesce(u.person_id, d.person_id) is distinct from e.person_id
+    """)[0]
+    return figures
+
+
+def _has_truth_identities(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.execute("select count(*) from truth_identities").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
 def all_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Every comparison with the ground truth, in one dict (what `make truth` prints)."""
     figures: dict[str, float] = {}
     for check in (staging_figures, identity_figures, event_identity_figures, account_figures, session_figures,
                   foundation_figures, health_figures, customer_success_onboarding_figures, sales_figures,
-                  attribution_figures, lead_grade_figures):
+                  attribution_figures, lead_grade_figures, identity_map_figures):
         figures.update(check(con))
     return figures

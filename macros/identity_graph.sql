@@ -266,6 +266,8 @@
             edges.last_seen_at,
             edges.observations,
             coalesce(left_shared.shared_reason, right_shared.shared_reason) as shared_reason,
+            left_shared.shared_reason as left_shared_reason,
+            right_shared.shared_reason as right_shared_reason,
             case edges.right_type
                 when 'anonymous_id' then user_quota.link_rank > {{ var('gtm__identity_max_anonymous_ids_per_user') }}
                 when 'email' then user_quota.link_rank > {{ var('gtm__identity_max_emails_per_user') }}
@@ -299,7 +301,9 @@
             case
                 when shared_reason is not null then shared_reason
                 when is_over_user_quota then 'over_user_quota'
-            end as drop_reason
+            end as drop_reason,
+            left_shared_reason,
+            right_shared_reason
         from {{ prefix }}judged
 
     ),

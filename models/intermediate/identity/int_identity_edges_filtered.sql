@@ -16,7 +16,9 @@ final as (
         last_seen_at,
         observations,
         is_kept,
-        drop_reason
+        drop_reason,
+        left_shared_reason,
+        right_shared_reason
     from edges_filtered
 
 )
