@@ -2,7 +2,9 @@
     account. The person is the one of the response's user_id in the identity graph, else the one of its
     email; a respondent matching neither is kept with person_id NULL (respondent_match 'unknown'). The
     account is the response's workspace, else the respondent's account; NULL when neither is known.
-    The wave is the calendar quarter of submission (macro nps_wave_id). -#}
+    The wave is the calendar quarter of submission (macro nps_wave_id). A response whose user_id or email is
+    on the erasure list (int_erased_identifiers) is left out, matched or not: an unmatched respondent's
+    email is theirs too. -#}
 {{ config(enabled=var('using_surveys')) }}
 
 with
@@ -19,7 +21,10 @@ responses as (
         comment,
         submitted_at
     from {{ ref('stg_surveys__responses') }}
-    where survey_type = 'nps'
+    where
+        survey_type = 'nps'
+        and {{ gtm_warehouse.not_erased(
+            [['user_id', 'user_id'], ['email', 'email']], ref('int_erased_identifiers')) }}
 
 ),
 
