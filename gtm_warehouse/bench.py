@@ -39,6 +39,9 @@ TARGETS = {
     "incremental_vs_full": ("incremental run after 1% new data <= 10% of the full build", 0.10),
     "peak_memory": ("peak memory of any dbt step <= 6 GiB", 6 * GIB),
     "slowest_model_share": ("no single model > 25% of the full build", 0.25),
+    # Reverse ETL (issue 13): `make export` of every destination (a first sync: every row sent).
+    "export_vs_full": ("export of every destination <= 25% of the full build", 0.25),
+    "export_memory_vs_build": ("export peak memory <= the dbt steps' peak", 1.0),
 }
 
 SEGMENT_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
@@ -457,9 +460,12 @@ def evaluate(result: dict[str, Any]) -> dict[str, Any]:
                  if result.get(k) and result[k].get("peak_rss_bytes") is not None]
     peak = max(dbt_peaks) if dbt_peaks else None
     slowest = result["slowest_models"][0]["share_of_full_build"] if result["slowest_models"] else None
+    export_rss = (result.get("export") or {}).get("peak_rss_bytes")
     values = {"full_build_vs_sort_window": ratios["full_build_vs_sort_window"],
               "incremental_vs_full": ratios["incremental_vs_full"],
-              "peak_memory": peak, "slowest_model_share": slowest}
+              "peak_memory": peak, "slowest_model_share": slowest,
+              "export_vs_full": ratios.get("export_vs_full"),
+              "export_memory_vs_build": _ratio(export_rss, peak)}
     out = {}
     for key, (text, limit) in TARGETS.items():
         value = values[key]
@@ -589,6 +595,7 @@ def run_benchmark(cfg: BenchConfig, log: Callable[[str], None] = print) -> dict[
         "full_build_vs_sort_window": _ratio(full, result["references"]["sort_window"]["seconds"]),
         "build_with_tests_vs_full_build": _ratio((result["build_with_tests"] or {}).get("seconds"), full),
         "incremental_vs_full": _ratio(result["incremental"]["seconds"], full),
+        "export_vs_full": _ratio(result["export"].get("seconds"), full),
     }
     result["targets"] = evaluate(result)
     result["loadavg"]["end"] = loadavg()

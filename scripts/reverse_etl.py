@@ -16,10 +16,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from gtm_warehouse.reverse_etl import ExportError, Warehouse, load_destinations, run_export, select
 from gtm_warehouse.reverse_etl.config import EXPOSURES_FILE
+
+
+def _pause_hook():
+    """Test hook (tests_py/test_reverse_etl.py kills the exporter mid-run): with GTM_RETL_PAUSE_AT=<step>
+    (an object `destination.object`, after its files are staged, or `commit:destination`, after its files
+    are renamed into place and before the state is committed) the exporter touches GTM_RETL_PAUSE_FILE and
+    sleeps there."""
+    step = os.environ.get("GTM_RETL_PAUSE_AT")
+    if not step:
+        return None
+
+    def hook(label: str) -> None:
+        if label == step:
+            Path(os.environ["GTM_RETL_PAUSE_FILE"]).touch()
+            time.sleep(600)
+    return hook
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             wh = Warehouse.open_duckdb(args.database, read_only=args.dry_run)
         try:
             results = run_export(wh, destinations, args.export_dir, dry_run=args.dry_run,
-                                 full_resync=args.full_resync, progress=not args.quiet and sys.stderr.isatty())
+                                 full_resync=args.full_resync, progress=not args.quiet and sys.stderr.isatty(),
+                                 _hook=_pause_hook())
         finally:
             wh.con.close()
     except ExportError as exc:

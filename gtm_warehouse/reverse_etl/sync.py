@@ -625,10 +625,11 @@ def run_export(wh: Warehouse, destinations: list[Destination], export_dir: Path,
                _hook: Callable[[str], None] | None = None) -> list[ObjectResult]:
     """Sync `destinations`; returns one result per object. Raises ExportError before any work on a config
     problem (mapping naming a missing column, model not built)."""
-    types = {}
+    types: dict[str, dict[str, str] | None] = {}
     for dest in destinations:
         for obj in dest.objects:
-            types[obj.label] = check_mapping(obj, wh)
+            # a model that is not built (its source switched off: using_crm false...) is skipped, not an error
+            types[obj.label] = check_mapping(obj, wh) if obj.model in wh.relations else None
     run_id = new_run_id()
     if not dry_run:
         export_dir.mkdir(parents=True, exist_ok=True)
@@ -650,7 +651,11 @@ def run_export(wh: Warehouse, destinations: list[Destination], export_dir: Path,
         for obj in dest.objects:
             if bar is not None:
                 bar.set_postfix_str(obj.label)
-            pendings.append(syncer.sync(obj, types[obj.label]))
+            if types[obj.label] is None:
+                pendings.append(_Pending(ObjectResult(obj.destination, obj.name, obj.mode, status="not_built",
+                                                      message=f"model {obj.model} is not built: nothing to send"), []))
+            else:
+                pendings.append(syncer.sync(obj, types[obj.label]))
             if _hook:
                 _hook(obj.label)
             if bar is not None:
