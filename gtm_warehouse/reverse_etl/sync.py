@@ -176,7 +176,11 @@ def output_fields(obj: SyncObject, types: dict[str, str]) -> list[tuple[str, str
 def key_sql(obj: SyncObject) -> str:
     cols = [_q(c) for c in obj.primary_key]
     null = " or ".join(f"{c} is null" for c in cols)
-    return f"case when {null} then null else concat_ws('|', {', '.join(f'cast({c} as varchar)' for c in cols)}) end"
+    if len(cols) == 1:
+        return f"cast({cols[0]} as varchar)"
+    # several key columns: a JSON array of their text (unambiguous whatever the values hold)
+    items = ", ".join(f"cast({c} as varchar)" for c in cols)
+    return f"case when {null} then null else cast(to_json([{items}]) as varchar) end"
 
 
 def erased_sql(obj: SyncObject, wh: Warehouse) -> str | None:
@@ -205,7 +209,7 @@ class ObjectResult:
     destination: str
     object: str
     mode: str
-    status: str = "ok"            # ok | unchanged | failed | dry_run
+    status: str = "ok"            # ok | unchanged | failed | skipped | not_built | dry_run
     added: int = 0
     changed: int = 0
     deleted: int = 0
@@ -217,6 +221,7 @@ class ObjectResult:
     seconds: float = 0.0
     samples: list[dict] = field(default_factory=list)
     reasons: dict[str, int] = field(default_factory=dict)
+    run_id: str = ""
 
 
 @dataclass
@@ -350,23 +355,34 @@ class Syncer:
         return (f"(select sync_key, row_hash, status from {STATE_SCHEMA}.sync_state "
                 f"where destination = {_lit(obj.destination)} and object = {_lit(obj.name)})")
 
-    def _source_sql(self, obj: SyncObject, select: str, erased_cond: str | None, keep_erased=False) -> str:
+    def _source_sql(self, obj: SyncObject, select: str, keep: str | None) -> str:
         where = [f"({obj.where})"] if obj.where else []
-        if erased_cond and not keep_erased:
-            where.append(f"not coalesce({erased_cond}, false)")
+        if keep:
+            where.append(keep)
         clause = (" where " + " and ".join(where)) if where else ""
         return f"select {select} from {self.wh.relation(obj.model)}{clause}"
 
-    def _erased_count(self, obj: SyncObject, erased_cond: str | None) -> int:
-        if not erased_cond:
-            return 0
+    def _erased(self, obj: SyncObject) -> tuple[int, str | None]:
+        """Privacy guard: (rows of erased people, condition keeping the others or None when there are none).
+
+        The identifiers are hashed once, into a small table of the erased rows' keys; the export then
+        anti-joins on the key (nothing to filter in the usual case: the marts already hold nobody erased).
+        """
+        cond = erased_sql(obj, self.wh)
+        if not cond:
+            return 0, None
+        table = self._tmp("erased")
         where = f"({obj.where}) and " if obj.where else ""
-        sql = f"select count(*) from {self.wh.relation(obj.model)} where {where}coalesce({erased_cond}, false)"
-        return self.con.execute(sql).fetchall()[0][0]
+        self.con.execute(f"""create temp table {table} as select {key_sql(obj)} as _key
+            from {self.wh.relation(obj.model)} where {where}coalesce({cond}, false)""")
+        count = self.con.execute(f"select count(*) from {table}").fetchall()[0][0]
+        if not count:
+            return 0, None
+        return count, f"coalesce({key_sql(obj)}, '') not in (select coalesce(_key, '') from {table})"
 
     def sync(self, obj: SyncObject, types: dict[str, str]) -> _Pending:
         started = time.monotonic()
-        result = ObjectResult(obj.destination, obj.name, obj.mode)
+        result = ObjectResult(obj.destination, obj.name, obj.mode, run_id=self.run_id)
         try:
             if obj.mode == "full":
                 pending = self._sync_full(obj, types, result)
@@ -382,24 +398,22 @@ class Syncer:
     # full snapshot: one fingerprint per object; a new snapshot only when it changed
     def _sync_full(self, obj: SyncObject, types, result: ObjectResult) -> _Pending:
         fields = output_fields(obj, types)
-        erased_cond = erased_sql(obj, self.wh)
+        result.erased, keep = self._erased(obj)
         select = ", ".join(f"{expr} as {_q(name)}" for name, expr in fields)
         partition = None
         if obj.partition_by:
             partition = f"{obj.partition_by['column']}_month"
             select += f", strftime(cast({_q(obj.partition_by['column'])} as date), '%Y-%m') as {_q(partition)}"
-        source = self._source_sql(obj, select, erased_cond)
+        source = self._source_sql(obj, select, keep)
         key = key_sql(obj)
-        row_hash = "hash(" + ", ".join(_q(n) for n, _ in fields) + ")"
+        # key checks on the model's columns; the fingerprint over the mapped output (what the file holds)
+        row_hash = "hash(" + ", ".join(expr for _, expr in fields) + ")"
         stats_sql = f"""
             select count(*), count(*) - count({key}), count({key}) - count(distinct {key}),
                    cast(coalesce(sum(cast({row_hash} as hugeint)), 0) as varchar)
-            from ({self._source_sql(obj, '*', erased_cond)}) as src
+            from ({self._source_sql(obj, '*', keep)}) as src
         """
-        # the key / hash are computed on the model's own columns; the fingerprint on the mapped output
-        stats_sql = stats_sql.replace(row_hash, "hash(" + ", ".join(expr for _, expr in fields) + ")")
         rows, null_keys, dup_keys, fingerprint = self.con.execute(stats_sql).fetchall()[0]
-        result.erased = self._erased_count(obj, erased_cond)
         bad = null_keys + dup_keys
         if bad:
             result.rejected = bad
@@ -442,7 +456,7 @@ class Syncer:
     # upsert / mirror: key + row hash per row; GE validation; diff in SQL
     def _sync_diff(self, obj: SyncObject, types, result: ObjectResult) -> _Pending:
         fields = output_fields(obj, types)
-        erased_cond = erased_sql(obj, self.wh)
+        result.erased, keep = self._erased(obj)
         rule_cols = obj.rule_columns()
         selects = [f"{key_sql(obj)} as _key"]
         selects += [f"{expr} as {_q(name)}" for name, expr in fields]
@@ -454,8 +468,7 @@ class Syncer:
                            f"as {_q(gx_validate.any_column(i))}")
         cur = self._tmp("cur")
         self.con.execute(f"""create temp table {cur} as
-            select row_number() over () as _row, src.* from ({self._source_sql(obj, ', '.join(selects), erased_cond)}) as src""")
-        result.erased = self._erased_count(obj, erased_cond)
+            select row_number() over () as _row, src.* from ({self._source_sql(obj, ', '.join(selects), keep)}) as src""")
         total = self.con.execute(f"select count(*) from {cur}").fetchall()[0][0]
 
         # validation: the GE suite over one in-memory batch (the rule columns, key and row number)
@@ -506,11 +519,15 @@ class Syncer:
             where c._key is null or not exists (select 1 from {prior} as p
                 where p.status = 'rejected' and p.sync_key = c._key and p.row_hash = c._hash)""")
         field_list = ", ".join(_q(n) for n, _ in fields)
-        pk_fields = [f.name for f in obj.fields if f.column in obj.primary_key and f.fmt is None] or []
-        if len(pk_fields) != len(obj.primary_key):
-            pk_fields = []
-        delete_select = (", ".join(f"split_part(sync_key, '|', {i + 1}) as {_q(n)}" for i, n in enumerate(pk_fields))
-                         if pk_fields else "sync_key as _key")
+        by_column = {f.column: f.name for f in obj.fields if f.column and f.fmt is None}
+        pk_fields = [by_column[c] for c in obj.primary_key] if all(c in by_column for c in obj.primary_key) else []
+        if not pk_fields:
+            delete_select = "sync_key as _key"
+        elif len(pk_fields) == 1:
+            delete_select = f"sync_key as {_q(pk_fields[0])}"
+        else:
+            delete_select = ", ".join(f"json_extract_string(sync_key, '$[{i}]') as {_q(n)}"
+                                      for i, n in enumerate(pk_fields))
         changed_rows = result.added + result.changed
         if self.dry_run:
             result.status = "dry_run"
@@ -653,7 +670,8 @@ def run_export(wh: Warehouse, destinations: list[Destination], export_dir: Path,
                 bar.set_postfix_str(obj.label)
             if types[obj.label] is None:
                 pendings.append(_Pending(ObjectResult(obj.destination, obj.name, obj.mode, status="not_built",
-                                                      message=f"model {obj.model} is not built: nothing to send"), []))
+                                                      message=f"model {obj.model} is not built: nothing to send",
+                                                      run_id=run_id), []))
             else:
                 pendings.append(syncer.sync(obj, types[obj.label]))
             if _hook:
