@@ -90,18 +90,16 @@ def _state(database: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def synced(request, tmp_path_factory):
-    built_warehouse = {"database": None} if os.environ.get("RETL_DEV_DB") else request.getfixturevalue("built_warehouse")
+def synced(built_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("reverse_etl")
     database = root / "gtm.duckdb"
-    shutil.copy(os.environ.get("RETL_DEV_DB") or built_warehouse["database"], database)
+    shutil.copy(built_warehouse["database"], database)
     export_dir = root / "exports"
     first = _sync(database, export_dir)
     files_first = _files(export_dir)
     second = _sync(database, export_dir)
     return {"root": root, "database": database, "export_dir": export_dir, "first": first, "second": second,
-            "files_first": files_first, "files_second": _files(export_dir),
-            }
+            "files_first": files_first, "files_second": _files(export_dir)}
 
 
 def _copy(synced, name: str) -> tuple[Path, Path]:
@@ -385,7 +383,7 @@ def test_diff_after_new_events_and_incremental_build_equals_recomputation(synced
 
 # --- crash safety ---------------------------------------------------------------------------------------
 
-def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen | subprocess.CompletedProcess:
+def _cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "scripts/reverse_etl.py", "--quiet", *args], cwd=PROJECT_DIR,
                           capture_output=True, text=True, env=full_env, **kwargs)
