@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from functools import lru_cache
 
 from gtm_warehouse.reverse_etl.config import SyncObject
@@ -34,7 +35,17 @@ def any_column(index: int) -> str:
 @lru_cache(maxsize=1)
 def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
+    # GE imports every optional back end that is installed; the exporter validates pandas batches only, so
+    # pyspark (installed by `make spark-setup`) is hidden while GE imports (a second of start-up and a
+    # pandas-version warning saved), then made importable again for whoever needs it.
+    hide_spark = "pyspark" not in sys.modules
+    if hide_spark:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]
+    try:
+        import great_expectations as gx
+    finally:
+        if hide_spark and sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
