@@ -15,10 +15,13 @@ EVENTS ?= 100000
 SEED ?= 42
 DEMO_DIR ?= data/demo
 export DUCKDB_PATH ?= data/gtm.duckdb
+# Reverse-ETL files (make export); DESTINATION=name syncs one destination.
+EXPORT_DIR ?= exports
+DESTINATION ?=
 # End of the simulated period: the current hour, so that `dbt source freshness` passes on the demo.
 AS_OF ?= $(shell date -u +%Y-%m-%dT%H:00:00Z)
 
-.PHONY: help setup run data load build freshness test lint pytest docs report bench clean test-spark spark-setup browser roundup
+.PHONY: help setup run data load build freshness test lint pytest docs report bench clean test-spark spark-setup browser roundup export
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -33,7 +36,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## Create .venv with the pinned dependencies
 
-run: setup data load build freshness docs report ## Set up, generate + load demo data, build the warehouse, docs site and chart report
+run: setup data load build freshness export docs report ## Set up, generate + load demo data, build the warehouse, export every destination, docs site and chart report
 	@echo "Warehouse ready: $(DUCKDB_PATH). Try: $(PY) -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)').sql('select * from staging.stg_segment__pages limit 5'))\""
 	@echo "Docs site:    $(DOCS_DIR)/index.html (dbt docs, one file, opens offline)"
 	@echo "Chart report: $(REPORT_DIR)/index.html (one file, opens offline)"
@@ -69,6 +72,10 @@ roundup: setup ## Render each account's monthly roundup email from $(DUCKDB_PATH
 
 pytest: setup browser ## pytest (generator, loader, warehouse built from generated data vs ground truth)
 	$(VENV)/bin/pytest -m "not spark"
+
+# --- Reverse ETL: every destination of models/exposures/_reverse_etl__exposures.yml -> $(EXPORT_DIR) ---------
+export: setup ## Reverse ETL: sync every destination (or DESTINATION=name) from $(DUCKDB_PATH) into $(EXPORT_DIR)
+	$(PY) scripts/reverse_etl.py --database $(DUCKDB_PATH) --export-dir $(EXPORT_DIR) $(if $(DESTINATION),--destination $(DESTINATION))
 
 test: setup lint pytest ## Every check: lint, dbt data + unit tests on generated data, pytest
 
@@ -130,4 +137,4 @@ bench: setup ## Benchmark generate/load/full build/tests/incremental vs DuckDB l
 	$(PY) scripts/bench.py --events $(BENCH_EVENTS)
 
 clean: ## Remove build outputs (keeps .venv)
-	rm -rf target logs data dbt_packages
+	rm -rf target logs data dbt_packages exports

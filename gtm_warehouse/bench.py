@@ -42,6 +42,9 @@ TARGETS = {
     "peak_memory": ("peak memory of every step (generator, loader, dbt) <= 4 GiB", 4 * GIB),
     "generator_events_per_second": ("generator >= 500k events/s", 500_000),
     "slowest_model_share": ("no single model > 25% of the full build", 0.25),
+    # Reverse ETL (issue 13): `make export` of every destination (a first sync: every row sent).
+    "export_vs_full": ("export of every destination <= 25% of the full build", 0.25),
+    "export_memory_vs_build": ("export peak memory <= the other steps' peak", 1.0),
 }
 # Targets where the measured value must be at least the figure (the others: at most).
 AT_LEAST_TARGETS = {"generator_events_per_second"}
@@ -465,12 +468,15 @@ def evaluate(result: dict[str, Any]) -> dict[str, Any]:
              if result.get(k) and result[k].get("peak_rss_bytes") is not None]
     peak = max(peaks) if peaks else None
     slowest = result["slowest_models"][0]["share_of_full_build"] if result["slowest_models"] else None
+    export_rss = (result.get("export") or {}).get("peak_rss_bytes")
     values = {"full_build_vs_sort_window": ratios["full_build_vs_sort_window"],
               "noop_vs_full": ratios["noop_vs_full"],
               "append_marginal_vs_full": ratios["append_marginal_vs_full"],
               "peak_memory": peak,
               "generator_events_per_second": (result.get("generate") or {}).get("events_per_second"),
-              "slowest_model_share": slowest}
+              "slowest_model_share": slowest,
+              "export_vs_full": ratios.get("export_vs_full"),
+              "export_memory_vs_build": _ratio(export_rss, peak)}
     out = {}
     for key, (text, limit) in TARGETS.items():
         value = values[key]
@@ -614,6 +620,7 @@ def run_benchmark(cfg: BenchConfig, log: Callable[[str], None] = print) -> dict[
         # What the 1% append costs beyond an incremental run that finds nothing new.
         "append_marginal_vs_full": _ratio(result["incremental"]["seconds"] - result["incremental_noop"]["seconds"],
                                           full),
+        "export_vs_full": _ratio(result["export"].get("seconds"), full),
     }
     result["targets"] = evaluate(result)
     result["loadavg"]["end"] = loadavg()

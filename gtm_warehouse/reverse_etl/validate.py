@@ -1,0 +1,121 @@
+"""Row validation of a destination object with a Great Expectations 1.x suite (ephemeral context, one
+in-memory pandas batch per object). Every failing row comes back with its reasons, so invalid rows go to
+the rejected-rows file and the rest can still be sent (unless the rejected share passes the threshold).
+
+The suite: the primary key is non-null and unique; required fields are present; at least one of each
+`required_any` group is present; hashed fields are 64 lower-case hex characters (SHA-256); fields that
+must never carry plaintext identifiers hold no email address or phone number; consent / eligibility flags
+are true; values lie in their ranges and sets.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from functools import lru_cache
+
+from gtm_warehouse.reverse_etl.config import SyncObject
+
+SHA256 = r"^[0-9a-f]{64}$"
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+PHONE = r"^\s*\+?[0-9][0-9 ().-]{5,18}[0-9]\s*$"
+KEY = "_key"
+ROW = "_row"
+
+
+def rule_column(column: str) -> str:
+    """Name of the copy of a warehouse column the rules read in the candidate table."""
+    return f"_r_{column}"
+
+
+def any_column(index: int) -> str:
+    return f"_r_any_{index}"
+
+
+@lru_cache(maxsize=1)
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # GE imports every optional back end that is installed; the exporter validates pandas batches only, so
+    # pyspark (installed by `make spark-setup`) is hidden while GE imports (a second of start-up and a
+    # pandas-version warning saved), then made importable again for whoever needs it.
+    hide_spark = "pyspark" not in sys.modules
+    if hide_spark:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]
+    try:
+        import great_expectations as gx
+    finally:
+        if hide_spark and sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("reverse_etl")
+    return gx, source
+
+
+def build_suite(obj: SyncObject):
+    """The expectations for one object, each paired with the reason a failing row gets."""
+    gx, _ = _context()
+    e = gx.expectations
+    rules = obj.rules
+    items = [
+        (e.ExpectColumnValuesToNotBeNull(column=KEY), "primary_key_null"),
+        (e.ExpectColumnValuesToBeUnique(column=KEY), "primary_key_duplicate"),
+    ]
+    for col in rules.get("required") or []:
+        items.append((e.ExpectColumnValuesToNotBeNull(column=rule_column(col)), f"required_missing:{col}"))
+    for i, group in enumerate(rules.get("required_any") or []):
+        items.append((e.ExpectColumnValuesToNotBeNull(column=any_column(i)), f"required_any_missing:{'|'.join(group)}"))
+    for col in rules.get("sha256") or []:
+        items.append((e.ExpectColumnValuesToMatchRegex(column=rule_column(col), regex=SHA256), f"not_sha256:{col}"))
+    for col in rules.get("no_plaintext") or []:
+        items.append((e.ExpectColumnValuesToNotMatchRegex(column=rule_column(col), regex=EMAIL), f"plaintext_email:{col}"))
+        items.append((e.ExpectColumnValuesToNotMatchRegex(column=rule_column(col), regex=PHONE), f"plaintext_phone:{col}"))
+    for col in rules.get("must_be_true") or []:
+        items.append((e.ExpectColumnValuesToNotBeNull(column=rule_column(col)), f"not_true:{col}"))
+        items.append((e.ExpectColumnValuesToBeInSet(column=rule_column(col), value_set=[True]), f"not_true:{col}"))
+    for col, (low, high) in (rules.get("ranges") or {}).items():
+        items.append((e.ExpectColumnValuesToBeBetween(column=rule_column(col), min_value=low, max_value=high),
+                      f"out_of_range:{col}"))
+    for col, values in (rules.get("accepted_values") or {}).items():
+        items.append((e.ExpectColumnValuesToBeInSet(column=rule_column(col), value_set=list(values)),
+                      f"not_accepted:{col}"))
+    suite = gx.ExpectationSuite(name=f"reverse_etl__{obj.destination}__{obj.name}")
+    for expectation, reason in items:
+        expectation.meta = {"reason": reason}
+        suite.add_expectation(expectation)
+    return suite
+
+
+def validate(obj: SyncObject, frame) -> tuple[bool, dict[int, list[str]]]:
+    """Run the object's suite on `frame` (a pandas DataFrame with _row, _key and _r_* columns).
+
+    Returns (suite passed, {row number: [reasons]}) for every failing row.
+    """
+    _, source = _context()
+    name = f"{obj.destination}__{obj.name}"
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        batch_definition = asset.get_batch_definition("whole")
+    except (KeyError, LookupError):
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    suite = build_suite(obj)
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW]})
+    failed: dict[int, list[str]] = {}
+    for res in result.results:
+        if res.success:
+            continue
+        reason = (res.expectation_config.meta or {}).get("reason", res.expectation_config.type)
+        raised = (res.exception_info or {}).get("raised_exception") if isinstance(res.exception_info, dict) else None
+        if raised:
+            raise RuntimeError(f"Great Expectations could not evaluate {reason} on {obj.label}: "
+                               f"{res.exception_info.get('exception_message')}")
+        for row in (res.result or {}).get("unexpected_index_list") or []:
+            failed.setdefault(int(row[ROW]), []).append(reason)
+    return bool(result.success), failed
