@@ -762,7 +762,8 @@ def identity_map_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
       belongs to one person (emails compared lower-cased and trimmed, as staging writes them); unlike the
       graph figures this includes the devices nothing ever linked (each its own person in the map).
     * identity_map_<type>_coverage: share of the truth's user_ids and anonymous_ids (of people not erased)
-      that the map resolves (every staged event carries one of them: 1.0).
+      that the warehouse holds (in fct_events or the graph) and the map resolves: 1.0. (A device whose every
+      event was quarantined is in no model and not counted.)
     * identity_map_event_person_mismatches: fct_events rows whose person_id is not the map's person of the
       event's user_id (else anonymous_id): must be 0 (the map and the events agree).
     Empty when the map or the truth is absent."""
@@ -794,7 +795,10 @@ def identity_map_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             select count(*), count(m.identifier_value)
             from ({truth_single}) as t
             left join marts.dim_person_identifiers as m using (identifier_type, identifier_value)
-            where t.identifier_type = '{identifier_type}'
+            where t.identifier_type = '{identifier_type}' and t.identifier_value in (
+                select {identifier_type} from marts.fct_events
+                union select identifier_value from intermediate.int_identities_stitched
+                where identifier_type = '{identifier_type}')
         """)
         figures[f"identity_map_{identifier_type}_coverage"] = found / expected if expected else 1.0
     figures["identity_map_event_person_mismatches"] = _one(con, """
