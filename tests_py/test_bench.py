@@ -89,7 +89,7 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
     assert all(isinstance(m["seconds"], NUM) and 0 <= m["share_of_full_build"] <= 1 for m in data["slowest_models"])
     assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window",
                                    "build_with_tests_vs_full_build", "incremental_vs_full", "noop_vs_full",
-                                   "append_marginal_vs_full"}
+                                   "append_marginal_vs_full", "export_vs_full"}
     # the append's marginal cost (incremental minus no-op) may be <= 0 at this scale: timing noise
     assert all(isinstance(v, NUM) and v > 0 for k, v in data["ratios"].items()
                if v is not None and k != "append_marginal_vs_full")
