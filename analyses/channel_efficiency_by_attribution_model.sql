@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_crm', true)) }}
 -- Marketing: what a lead, an MQL and an opportunity cost per channel, and the return on ad spend, under each
 -- attribution model (spend is the same under every model; the credited outcomes differ).
 with

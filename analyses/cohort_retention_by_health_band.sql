@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_product_db')) }}
 -- Customer success: do healthy accounts stay? Accounts by sign-up cohort month and current health band,
 -- and the share of them active (a customer event) in each month since the cohort month.
 with

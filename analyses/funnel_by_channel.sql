@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_crm', true)) }}
 -- Marketing: the funnel by acquisition channel. Each customer person is counted once, under the channel of
 -- their first session, then followed through sign-up, lead, MQL, opportunity and closed-won conversions.
 with

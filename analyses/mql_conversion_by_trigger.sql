@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_crm', true)) }}
 -- Sales: are MQLs worth calling? MQL episodes per month and trigger, and how many of their accounts opened
 -- an opportunity after the MQL (on or after mql_at).
 with

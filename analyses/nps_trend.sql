@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_product_db') and var('using_surveys') and var('using_privacy')) }}
 -- Customer success / product: NPS by month of response, and over a rolling three months (small monthly
 -- samples swing). NPS = % promoters - % detractors, from every in-range response.
 with

@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_product_db')) }}
 -- Customer success / growth: which onboarding path activates workspaces, and how fast.
 with
 

@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_crm', true)) }}
 -- Marketing / finance: pipeline (opportunity amounts) and revenue (closed-won amounts) credited to each
 -- channel by each of the nine attribution models, side by side; one row per model and channel.
 with

@@ -1,3 +1,4 @@
+{{ config(enabled=var('using_support') and var('using_product_db')) }}
 -- Customer success: how often the support desk misses its SLA, per plan tier and priority of the SLA
 -- policy that applied (first reply and any reply).
 with
