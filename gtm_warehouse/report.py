@@ -29,7 +29,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "report.html.j2"
 # Colours: health bands as the CS team names them; freshness statuses as dbt prints them.
 BAND_COLOURS = {"green": "#2ca02c", "yellow": "#f2c14e", "red": "#d62728"}
-FRESHNESS_COLOURS = {"pass": "#2ca02c", "warn": "#f2c14e", "error": "#d62728", "no data": "#7f7f7f"}
+FRESHNESS_COLOURS = {"pass": "#2ca02c", "warn": "#f2c14e", "error": "#d62728", "no data": "#7f7f7f",
+                     "not checked": "#9ecae1"}
 PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
 
 
@@ -209,7 +210,8 @@ def quarantine_by_reason(con, staging: str) -> Chart:
 
 def freshness_rules(project_dir: Path = PROJECT_DIR) -> list[dict]:
     """Per raw table of the contract: its loaded_at_field and warn/error thresholds in hours (table overrides
-    source), from the source YAML files, as `dbt source freshness` reads them."""
+    source), from the source YAML files, as `dbt source freshness` reads them. A table whose freshness is
+    off (`freshness: null`, e.g. Segment's per-event tables) is listed with no thresholds: not checked."""
     def hours(rule: dict | None):
         return None if not rule else rule["count"] * PERIOD_HOURS[rule["period"]]
 
@@ -219,7 +221,8 @@ def freshness_rules(project_dir: Path = PROJECT_DIR) -> list[dict]:
             for table in source.get("tables", []):
                 field_ = table.get("loaded_at_field", source.get("loaded_at_field"))
                 rule = table["freshness"] if "freshness" in table else source.get("freshness")
-                if field_ and rule:
+                rule = rule or {}
+                if field_:
                     out.append({"source": source["name"], "table": table["name"], "loaded_at_field": field_,
                                 "warn_hours": hours(rule.get("warn_after")),
                                 "error_hours": hours(rule.get("error_after"))})
@@ -241,7 +244,8 @@ def freshness(con, raw_schema: str, as_of: datetime, relations: set[str]) -> Cha
         else:
             newest = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
             age = (as_of - newest).total_seconds() / 3600
-            status = ("error" if rule["error_hours"] is not None and age > rule["error_hours"] else
+            status = ("not checked" if rule["error_hours"] is None and rule["warn_hours"] is None else
+                      "error" if rule["error_hours"] is not None and age > rule["error_hours"] else
                       "warn" if rule["warn_hours"] is not None and age > rule["warn_hours"] else "pass")
         tables.append(f"{rule['source']}.{rule['table']}")
         ages.append(round(age, 1))
