@@ -40,6 +40,7 @@ run: setup data load build freshness export docs report ## Set up, generate + lo
 	@echo "Warehouse ready: $(DUCKDB_PATH). Try: $(PY) -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)').sql('select * from staging.stg_segment__pages limit 5'))\""
 	@echo "Docs site:    $(DOCS_DIR)/index.html (dbt docs, one file, opens offline)"
 	@echo "Chart report: $(REPORT_DIR)/index.html (one file, opens offline)"
+	@echo "Exports:      $(EXPORT_DIR)/<destination>/ (run log: table reverse_etl.run_log; docs/REVERSE_ETL.md)"
 	@echo "Metrics:      $(VENV)/bin/mf query --metrics sessions,leads,mqls --group-by metric_time__month (README: Semantic layer)"
 
 data: setup ## Generate the demo data set (EVENTS, SEED, AS_OF) into $(DEMO_DIR)
