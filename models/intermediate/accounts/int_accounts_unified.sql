@@ -113,7 +113,7 @@ with_workspace as (
         workspaces.employees,
         workspaces.domain,
         'workspace_only' as account_match_evidence,
-        0 as crm_account_count,
+        cast(0 as {{ dbt.type_bigint() }}) as crm_account_count,
         {%- endif %}
         workspaces.workspace_name,
         workspaces.created_at as workspace_created_at

@@ -63,7 +63,7 @@ plan_summary as (
     select
         cast(null as {{ dbt.type_string() }}) as account_id,
         cast(null as {{ dbt.type_string() }}) as current_plan_tier,
-        cast(null as {{ dbt.type_float() }}) as current_mrr_amount,
+        cast(null as double) as current_mrr_amount,
         cast(null as {{ dbt.type_timestamp() }}) as first_paid_at,
         false as is_paying,
         cast(null as {{ dbt.type_timestamp() }}) as last_paid_period_end_at
