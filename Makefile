@@ -88,6 +88,12 @@ SPARK_TEST_EVENTS ?= 20000
 SPARK_JAVA_HOME ?= $(or $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk*)),$(JAVA_HOME))
 SPARK_ENV = JAVA_HOME=$(SPARK_JAVA_HOME) SPARK_LOCAL_IP=127.0.0.1 SPARK_STATE_DIR=$(CURDIR)/$(SPARK_TEST_DIR)/spark_state \
 	DUCKDB_PATH=$(SPARK_TEST_DIR)/gtm.duckdb
+# The Spark build runs every model, seed, unit test and every data test whose SQL is this project's own
+# (expression_is_true, row_conservation, unique_combination, credits_sum_to_one, singular tests). dbt's
+# built-in generic tests (not_null, unique, accepted_values, relationships: ~900 of ~1,000 tests, dbt-spark's
+# own SQL) are left out: the comparison below proves every relation row-identical to the DuckDB build, where
+# they all ran and passed. SPARK_BUILD_EXCLUDE= (empty) runs them on Spark too.
+SPARK_BUILD_EXCLUDE ?= --exclude test_name:not_null test_name:unique test_name:accepted_values test_name:relationships
 # Runs one step, stops on its failure, prints how long it took.
 timed = start=$$(date +%s); $(2) || exit $$?; echo "test-spark: $(1) took $$(( $$(date +%s) - start ))s"
 
@@ -105,7 +111,7 @@ test-spark: spark-setup ## Build generated data on DuckDB and on local Spark, co
 	@$(call timed,duckdb build,$(SPARK_ENV) DBT_TARGET=duckdb $(DBT) build --quiet \
 		--target-path $(SPARK_TEST_DIR)/target_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb)
 	@$(call timed,spark load,$(SPARK_ENV) $(PY) scripts/load_raw.py --engine spark --from $(SPARK_TEST_DIR)/raw --quiet)
-	@$(call timed,spark build,$(SPARK_ENV) DBT_TARGET=spark $(DBT) build --quiet \
+	@$(call timed,spark build,$(SPARK_ENV) DBT_TARGET=spark $(DBT) build --quiet $(SPARK_BUILD_EXCLUDE) \
 		--target-path $(SPARK_TEST_DIR)/target_spark --log-path $(SPARK_TEST_DIR)/logs_spark)
 	@# Second run of the Segment base models: Spark's incremental shape (insert_overwrite of _dq_bucket
 	@# partitions) must give what DuckDB's full build gave; the comparison checks it.
