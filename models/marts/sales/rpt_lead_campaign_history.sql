@@ -49,7 +49,9 @@ episodes as (
 
 ),
 
-lead_members as (
+-- A lead's own memberships, by lead id (equi-joins only: an `or` in the join condition would compare
+-- every lead with every membership).
+own_members as (
 
     select
         leads.lead_id,
@@ -59,12 +61,35 @@ lead_members as (
         members.has_responded,
         members.first_responded_date,
         members.created_at,
-        case when members.lead_id = leads.lead_id then 'lead' else 'contact' end as member_type
+        'lead' as member_type
     from leads
-    inner join members
-        on
-            leads.lead_id = members.lead_id
-            or (leads.converted_contact_id is not null and leads.converted_contact_id = members.contact_id)
+    inner join members on leads.lead_id = members.lead_id
+
+),
+
+-- Its converted contact's memberships, unless the membership is the lead's own (already above).
+contact_members as (
+
+    select
+        leads.lead_id,
+        members.campaign_member_id,
+        members.campaign_id,
+        members.member_status,
+        members.has_responded,
+        members.first_responded_date,
+        members.created_at,
+        'contact' as member_type
+    from leads
+    inner join members on leads.converted_contact_id = members.contact_id
+    where members.lead_id is null or members.lead_id != leads.lead_id
+
+),
+
+lead_members as (
+
+    select * from own_members
+    union all
+    select * from contact_members
 
 ),
 
