@@ -61,7 +61,9 @@ erased_in_graph as (
 
 ),
 
-erased_events as (
+-- One equi-join per identifier type (an `or` of the two in one join condition is a nested loop over
+-- every event and every erased identifier).
+erased_anonymous_events as (
 
     select
         'fct_events' as found_in,
@@ -69,8 +71,35 @@ erased_events as (
     from {{ ref('fct_events') }} as events
     inner join erased
         on
-            (erased.identifier_type = 'anonymous_id' and {{ dbt.hash('events.anonymous_id') }} = erased.identifier_hash)
-            or (erased.identifier_type = 'user_id' and {{ dbt.hash('events.user_id') }} = erased.identifier_hash)
+            erased.identifier_type = 'anonymous_id'
+            and {{ dbt.hash('events.anonymous_id') }} = erased.identifier_hash
+
+),
+
+erased_user_events as (
+
+    select
+        'fct_events' as found_in,
+        events.message_id as row_key
+    from {{ ref('fct_events') }} as events
+    inner join erased
+        on
+            erased.identifier_type = 'user_id'
+            and {{ dbt.hash('events.user_id') }} = erased.identifier_hash
+
+),
+
+erased_events as (
+
+    select
+        found_in,
+        row_key
+    from erased_anonymous_events
+    union distinct
+    select
+        found_in,
+        row_key
+    from erased_user_events
 
 )
 
