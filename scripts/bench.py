@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run_benchmark(cfg, log=lambda msg: print(f"bench: {msg}", file=sys.stderr, flush=True))
     except BenchError as exc:
-        sys.stderr.write(f"bench.py: error: {exc}\n")
+        sys.stderr.write(f"bench.py: error: {exc}\n"
+                         f"bench.py: the steps measured before it are in {args.results} (key 'error')\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("bench.py: interrupted\n")

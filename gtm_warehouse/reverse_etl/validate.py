@@ -18,7 +18,10 @@ from gtm_warehouse.reverse_etl.config import SyncObject
 
 SHA256 = r"^[0-9a-f]{64}$"
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-PHONE = r"^\s*\+?[0-9][0-9 ().-]{5,18}[0-9]\s*$"
+# A phone number as people write it: optional +, then 7 to 15 digits (E.164's most) with spaces, dots,
+# dashes or brackets between them. A longer run of digits is no phone: a click id that happens to be all
+# digits (a 16-digit gclid turned up at 10M events) must not be rejected as one.
+PHONE = r"^\s*\+?(?:[0-9][ ().-]*){7,15}\s*$"
 KEY = "_key"
 ROW = "_row"
 
