@@ -15,6 +15,15 @@ events as (
 
 ),
 
+-- each distinct viewed path is matched against the key page patterns once, not once per page view
+viewed_paths as (
+
+    select distinct page_path
+    from {{ ref('fct_events') }}
+    where event_name = 'page_viewed'
+
+),
+
 milestones as (
 
     select
@@ -32,14 +41,12 @@ key_pages as (
 
 ),
 
-key_page_views as (
+key_page_paths as (
 
-    select distinct events.message_id
-    from events
+    select distinct viewed_paths.page_path
+    from viewed_paths
     inner join key_pages
-        on
-            events.event_name = 'page_viewed'
-            and {{ gtm_warehouse.regexp_matches_expression('events.page_path', 'key_pages.page_path_pattern') }}
+        on {{ gtm_warehouse.regexp_matches_expression('viewed_paths.page_path', 'key_pages.page_path_pattern') }}
 
 ),
 
@@ -52,8 +59,11 @@ milestone_events as (
         events.event_at
     from events
     inner join milestones on events.event_name = milestones.event_name
-    left join key_page_views on events.message_id = key_page_views.message_id
-    where not milestones.requires_key_page or key_page_views.message_id is not null
+    left join key_page_paths
+        on
+            events.event_name = 'page_viewed'
+            and events.page_path = key_page_paths.page_path
+    where not milestones.requires_key_page or key_page_paths.page_path is not null
 
 ),
 

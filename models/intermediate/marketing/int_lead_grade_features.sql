@@ -72,6 +72,15 @@ events as (
 
 ),
 
+-- each distinct viewed path is matched against the key page patterns once, not once per page view
+viewed_paths as (
+
+    select distinct page_path
+    from {{ ref('fct_events') }}
+    where event_name = 'page_viewed'
+
+),
+
 crm_opportunities as (
 
     select
@@ -189,6 +198,18 @@ title_seniority as (
 
 ),
 
+-- one row per viewed path and key page it matches (a path matching two key pages counts twice, as before)
+key_page_paths as (
+
+    select
+        viewed_paths.page_path,
+        key_pages.key_page
+    from viewed_paths
+    inner join key_pages
+        on {{ gtm_warehouse.regexp_matches_expression('viewed_paths.page_path', 'key_pages.page_path_pattern') }}
+
+),
+
 -- The lead's own behaviour in the lookback window up to its creation.
 own_events as (
 
@@ -212,10 +233,10 @@ own_key_pages as (
         own_events.lead_id,
         count(*) as key_page_views
     from own_events
-    inner join key_pages
+    inner join key_page_paths
         on
             own_events.event_name = 'page_viewed'
-            and {{ gtm_warehouse.regexp_matches_expression('own_events.page_path', 'key_pages.page_path_pattern') }}
+            and own_events.page_path = key_page_paths.page_path
     group by own_events.lead_id
 
 ),

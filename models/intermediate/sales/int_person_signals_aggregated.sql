@@ -15,6 +15,16 @@ events as (
 
 ),
 
+-- each distinct (event name, path) is matched against the signals' patterns once, not once per event
+event_paths as (
+
+    select distinct
+        event_name,
+        coalesce(page_path, '') as page_path
+    from {{ ref('fct_events') }}
+
+),
+
 people as (
 
     select person_id
@@ -52,19 +62,33 @@ known_events as (
 
 ),
 
+path_signals as (
+
+    select
+        event_paths.event_name,
+        event_paths.page_path,
+        signals.signal_key
+    from event_paths
+    inner join signals
+        on event_paths.event_name = signals.event_name
+    where
+        signals.page_path_pattern is null
+        or {{ gtm_warehouse.regexp_matches_expression('event_paths.page_path', 'signals.page_path_pattern') }}
+
+),
+
 matched as (
 
     select
         known_events.person_id,
-        signals.signal_key,
+        path_signals.signal_key,
         cast(known_events.event_at as date) as signal_date,
         known_events.event_at
     from known_events
-    inner join signals
-        on known_events.event_name = signals.event_name
-    where
-        signals.page_path_pattern is null
-        or {{ gtm_warehouse.regexp_matches_expression('known_events.page_path', 'signals.page_path_pattern') }}
+    inner join path_signals
+        on
+            known_events.event_name = path_signals.event_name
+            and known_events.page_path = path_signals.page_path
 
 ),
 
