@@ -80,6 +80,31 @@ def auc(scores, churned) -> float:
     return truth_auc([float(v) for v in scores], [bool(v) for v in churned])
 
 
+def account_bootstrap_interval(rows: list[tuple], resamples: int = 200, seed: int = 0) -> tuple[float, float]:
+    """5th and 95th percentile of the health score's AUC when the ACCOUNTS are resampled with replacement
+    (an account's snapshots move together: they are not independent observations). Fixed seed: reproducible."""
+    from scipy.stats import rankdata
+
+    by_account: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_account.setdefault(row[1], []).append(i)
+    groups = [np.array(v) for v in by_account.values()]
+    scores = np.array([float(r[3]) for r in rows])
+    churned = np.array([bool(r[2]) for r in rows])
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(resamples):
+        pick = np.concatenate([groups[j] for j in rng.integers(0, len(groups), len(groups))])
+        y, ranks = churned[pick], rankdata(-scores[pick])
+        positives, negatives = int(y.sum()), int((~y).sum())
+        if positives and negatives:
+            values.append((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    if not values:
+        return float("nan"), float("nan")
+    low, high = np.percentile(values, [5, 95])
+    return float(low), float(high)
+
+
 def time_split(rows: list[tuple], holdout_fraction: float) -> tuple[list[tuple], list[tuple]]:
     """Oldest snapshot days train, the newest `holdout_fraction` of snapshot days evaluate."""
     days = sorted({row[0] for row in rows})

@@ -315,12 +315,20 @@ def health_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """AUC of the health score (and of each component's score) at predicting churn, against the truth."""
     if not _has_health_and_truth(con):
         return {}  # built without the product database, or no truth files
-    rows = [row[2:] for row in health_weights.observations(con, "truth_accounts")]
+    observed = health_weights.observations(con, "truth_accounts")
+    rows = [row[2:] for row in observed]
     churned = [bool(r[0]) for r in rows]
+    # the observations are weekly snapshots of few accounts: the account counts and an interval from
+    # resampling accounts say how far the AUC can move by chance alone
+    low, high = health_weights.account_bootstrap_interval(observed)
     figures: dict[str, float] = {
         "health_auc_observations": len(rows),
         "health_auc_churn_observations": sum(churned),
+        "health_auc_accounts": len({row[1] for row in observed}),
+        "health_auc_churned_accounts": len({row[1] for row in observed if row[2]}),
         "health_score_auc": auc([r[1] for r in rows], churned),
+        "health_score_auc_p05": low,
+        "health_score_auc_p95": high,
     }
     for i, component in enumerate(HEALTH_COMPONENTS):
         figures[f"health_{component}_auc"] = auc([r[2 + i] for r in rows], churned)

@@ -59,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"train_health_weights: generating {args.generate:,} events into {workdir}", file=sys.stderr)
             workflow.generate(workdir / "raw", workdir / "truth", args.generate, args.seed, args.as_of)
             workflow.load(workdir / "raw", database)
-            print("train_health_weights: dbt run --select +int_account_health_days_scored", file=sys.stderr)
-            workflow.dbt(["run", "--select", "+int_account_health_days_scored"], database, workdir)
+            print("train_health_weights: dbt build --select +int_account_health_days_scored", file=sys.stderr)
+            workflow.dbt(["build", "--select", "+int_account_health_days_scored", "--exclude-resource-type", "test",
+                          "unit_test"], database, workdir)
         else:
             database = args.database
             if not database.exists():

@@ -75,3 +75,16 @@ def test_cli_needs_exactly_one_input():
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "exactly one of --database PATH or --generate EVENTS" in result.stderr
+
+
+def test_bootstrap_interval_resamples_accounts_and_is_reproducible():
+    day = dt.date(2026, 6, 1)
+    # a score that ranks every churner below every stayer: every resample with both classes gives AUC 1
+    rows = [(day, f"ws_{i}", i < 5, float(i), *([0.0] * len(hw.COMPONENTS))) for i in range(20)]
+    assert hw.account_bootstrap_interval(rows) == (1.0, 1.0)
+    noisy = _rows(200)
+    noisy = [(r[0], f"ws_{i % 40}", r[2], float(r[4]), *r[4:]) for i, r in enumerate(noisy)]
+    low, high = hw.account_bootstrap_interval(noisy)
+    assert 0.0 <= low < high <= 1.0
+    assert hw.account_bootstrap_interval(noisy) == (low, high)
+
