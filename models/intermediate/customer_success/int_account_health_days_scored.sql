@@ -48,8 +48,8 @@ sources as (
 
     select
         workspace_id,
-        greatest(created_at, first_event_at) as active_at,
-        deleted_at
+        deleted_at,
+        greatest(created_at, first_event_at) as active_at
     from {{ ref('stg_product__sources') }}
     where
         first_event_at is not null
