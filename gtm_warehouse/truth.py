@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from gtm_warehouse import health_weights
 from gtm_warehouse.contract import load_contract
 
 
@@ -289,16 +290,16 @@ def session_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 
 
 # --- Customer health vs churn (issue 12, part 7) -------------------------------------------------------
-# The score is read on snapshot days (every HEALTH_SNAPSHOT_EVERY_DAYS days); an account paying on that
-# day is a positive when the truth has it churn between HEALTH_LEAD_DAYS and HEALTH_HORIZON_DAYS days later
-# (the score is taken at least 30 days before the churn), a negative when it stays through that window.
-# Accounts that churn within the lead are left out. Only snapshots whose whole window lies before the end of
-# the data count. An AUC at or below HEALTH_PREDICTIVE_AUC is reported as "does not predict churn".
-HEALTH_COMPONENTS = ("sources_set_up", "tracking_implemented", "acting_on_data", "bi_investment",
-                     "acting_on_intent", "support_load", "nps")
-HEALTH_LEAD_DAYS = 30
-HEALTH_HORIZON_DAYS = 90
-HEALTH_SNAPSHOT_EVERY_DAYS = 7
+# The observations (gtm_warehouse/health_weights.py): the score read on snapshot days (every
+# HEALTH_SNAPSHOT_EVERY_DAYS days); an account paying on that day is a positive when the truth has it churn
+# between HEALTH_LEAD_DAYS and HEALTH_HORIZON_DAYS days later (the score is taken at least 30 days before the
+# churn), a negative when it stays through that window. Accounts that churn within the lead are left out. Only
+# snapshots whose whole window lies before the end of the data count. An AUC at or below HEALTH_PREDICTIVE_AUC
+# is reported as "does not predict churn".
+HEALTH_COMPONENTS = health_weights.COMPONENTS
+HEALTH_LEAD_DAYS = health_weights.LEAD_DAYS
+HEALTH_HORIZON_DAYS = health_weights.HORIZON_DAYS
+HEALTH_SNAPSHOT_EVERY_DAYS = health_weights.SNAPSHOT_EVERY_DAYS
 HEALTH_PREDICTIVE_AUC = 0.6
 
 
@@ -314,47 +315,20 @@ def health_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """AUC of the health score (and of each component's score) at predicting churn, against the truth."""
     if not _has_health_and_truth(con):
         return {}  # built without the product database, or no truth files
-    columns = ", ".join(f"grid.{c}_score" for c in HEALTH_COMPONENTS)
-    rows = con.execute(f"""
-        with grid as (
-            select * from intermediate.int_account_health_days_scored
-        ),
-        truth as (
-            select workspace_id, first_paid_at, churned_at
-            from truth_accounts
-            where workspace_id is not null and first_paid_at is not null
-        ),
-        bounds as (
-            select min(health_date) as first_day, max(health_date) as last_day from grid
-        ),
-        snapshots as (
-            select cast(unnest(generate_series(
-                first_day, last_day - to_days({HEALTH_HORIZON_DAYS}), to_days({HEALTH_SNAPSHOT_EVERY_DAYS})
-            )) as date) as snapshot_date
-            from bounds
-        ),
-        population as (
-            select
-                snapshots.snapshot_date,
-                truth.workspace_id,
-                coalesce(truth.churned_at < snapshots.snapshot_date + to_days({HEALTH_HORIZON_DAYS}), false) as churned
-            from snapshots
-            join truth
-                on truth.first_paid_at < snapshots.snapshot_date
-                and (truth.churned_at is null
-                     or truth.churned_at >= snapshots.snapshot_date + to_days({HEALTH_LEAD_DAYS}))
-        )
-        select population.churned, grid.health_score, {columns}
-        from population
-        join grid
-            on grid.workspace_id = population.workspace_id and grid.health_date = population.snapshot_date
-        order by population.snapshot_date, population.workspace_id
-    """).fetchall()
+    observed = health_weights.observations(con, "truth_accounts")
+    rows = [row[2:] for row in observed]
     churned = [bool(r[0]) for r in rows]
+    # the observations are weekly snapshots of few accounts: the account counts and an interval from
+    # resampling accounts say how far the AUC can move by chance alone
+    low, high = health_weights.account_bootstrap_interval(observed)
     figures: dict[str, float] = {
         "health_auc_observations": len(rows),
         "health_auc_churn_observations": sum(churned),
+        "health_auc_accounts": len({row[1] for row in observed}),
+        "health_auc_churned_accounts": len({row[1] for row in observed if row[2]}),
         "health_score_auc": auc([r[1] for r in rows], churned),
+        "health_score_auc_p05": low,
+        "health_score_auc_p95": high,
     }
     for i, component in enumerate(HEALTH_COMPONENTS):
         figures[f"health_{component}_auc"] = auc([r[2 + i] for r in rows], churned)

@@ -41,13 +41,19 @@ people as (
 
 ),
 
+-- a source counts once it is set up AND its first data arrived (first_event_at is set once and never
+-- rewritten, so it is known as of every past day, unlike last_event_at); one deleted before its first data
+-- never counts
 sources as (
 
     select
         workspace_id,
-        created_at,
-        deleted_at
+        deleted_at,
+        greatest(created_at, first_event_at) as active_at
     from {{ ref('stg_product__sources') }}
+    where
+        first_event_at is not null
+        and (deleted_at is null or greatest(created_at, first_event_at) < deleted_at)
 
 ),
 
@@ -224,7 +230,7 @@ deltas as (
 
     select
         workspace_id,
-        cast(created_at as date) as delta_date,
+        cast(active_at as date) as delta_date,
         1 as sources_delta,
         0 as destinations_delta,
         0 as bi_delta,
