@@ -613,14 +613,26 @@ def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             union select anonymous_id from staging.stg_segment__pages where user_id is not null
             union select anonymous_id from staging.stg_segment__tracks where user_id is not null
             union select anonymous_id from staging.stg_segment__signed_up where email is not null
+        ),
+        -- A request reaches the person's other identifiers only through an identifier the data ties to
+        -- them: a device that never identified (no user id or email on any of its events) tells no
+        -- warehouse whose it is, so only the device itself is expected erased. Likewise a device of the
+        -- person is expected erased only when the data links it.
+        linkable_requests as (
+            select identifier_type, identifier_value from requests
+            where identifier_type != 'anonymous_id' or identifier_value in (select anonymous_id from linked_devices)
         )
         select distinct single.identifier_type, single.identifier_value
-        from requests
+        from linkable_requests
         join single as asked using (identifier_type, identifier_value)
         join single on single.person_id = asked.person_id
         where single.identifier_type != 'anonymous_id'
             or single.identifier_value in (select anonymous_id from linked_devices)
             or (single.identifier_type, single.identifier_value) in (select * from requests)
+        union
+        select requests.identifier_type, requests.identifier_value
+        from requests
+        join single using (identifier_type, identifier_value)
     """)
     checks = [
         ("intermediate.int_identities_stitched", ["identifier_type", "identifier_value"], None),
