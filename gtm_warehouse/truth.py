@@ -681,14 +681,19 @@ def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> 
 def attribution_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Per attribution model, the Spearman rank correlation between its channel credit shares and the channels'
     true causal contributions (generator truth `channel_lift`: expected leads / opportunities each channel
-    caused), for lead_created and opportunity_created conversions. Empty when the truth or mart is absent."""
+    caused), for lead_created and opportunity_created conversions; the same per touch (credits per warehouse
+    touch of the channel vs conversions caused per generator visit); diagnostics: the data-driven models' own
+    channel values against the truth, and the share of conversions the channels caused at all
+    (docs/DECISIONS.md "Attribution truth"). Empty when the truth or mart is absent."""
     if not (_relation_exists(con, "marts", "fct_attribution_credits") and _truth_view(con)):
         return {}
     mapping = " ".join(f"when '{k}' then '{v}'" for k, v in TRUTH_CHANNELS.items())
     truth = con.execute(f"""
         select case channel {mapping} end as channel, sum(expected_leads_caused) as lead_created,
-               sum(expected_opportunities_caused) as opportunity_created
+               sum(expected_opportunities_caused) as opportunity_created, sum(visits) as visits
         from truth_channel_lift group by 1""").df().set_index("channel")
+    touches = dict(con.execute("select channel, count(*) from marts.fct_touchpoints group by 1").fetchall())
+    touch_counts = truth.index.to_series().map(touches).fillna(0.0)
     credit_sums = ", ".join(f"sum({m}_credit) as {m}" for m in ATTRIBUTION_MODELS)
     credits = con.execute(f"""
         select conversion_type, channel, {credit_sums}
@@ -696,14 +701,50 @@ def attribution_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         where conversion_type in ('lead_created', 'opportunity_created') and channel != '(no touch)'
         group by 1, 2""").df()
     figures: dict[str, float] = {}
+    conversions = dict(con.execute("""
+        select conversion_type, count(distinct conversion_id) from marts.fct_attribution_credits
+        where conversion_type in ('lead_created', 'opportunity_created') group by 1""").fetchall())
+    channel_values = _data_driven_channel_values(con)
     for conversion_type, label in (("lead_created", "lead"), ("opportunity_created", "opportunity")):
         shares = credits[credits.conversion_type == conversion_type].set_index("channel")[list(ATTRIBUTION_MODELS)]
         frame = shares.reindex(truth.index).fillna(0.0)
         frame = frame / frame.sum().where(frame.sum() > 0, 1.0)
         true_share = truth[conversion_type] / truth[conversion_type].sum()
+        # per touch (docs/DECISIONS.md "Attribution truth"): conversions credited per touch of the channel vs
+        # conversions the channel caused per visit. Shares mix in the intent-driven baseline conversions, which
+        # every credit model must hand to some touch and which follow traffic; per touch, that baseline is
+        # about the same for every channel and the ranking shows which channels yield more per touch.
+        true_per_visit = truth[conversion_type] / truth["visits"].where(truth["visits"] > 0)
+        per_touch = frame.div(touch_counts.where(touch_counts > 0), axis=0)
         for model in ATTRIBUTION_MODELS:
             figures[f"attribution_{label}_rank_corr_{model}"] = float(frame[model].corr(true_share, method="spearman"))
+            figures[f"attribution_{label}_per_touch_rank_corr_{model}"] = float(
+                per_touch[model].corr(true_per_visit, method="spearman"))
+        # diagnostics (docs/DECISIONS.md "Attribution truth"): the data-driven models' own channel values
+        # (before they are split over each conversion's touches), and how much of the conversions the channels
+        # caused at all (the rest is the intent-driven baseline that every credit model still hands to a touch)
+        for model, values in channel_values.get(conversion_type, {}).items():
+            value = true_share.index.to_series().map(values).fillna(0.0)
+            figures[f"attribution_{label}_rank_corr_{model}_channel_value"] = float(
+                value.corr(true_share, method="spearman"))
+        if conversions.get(conversion_type):
+            figures[f"attribution_{label}_caused_share"] = float(truth[conversion_type].sum()
+                                                                 / conversions[conversion_type])
     return figures
+
+
+def _data_driven_channel_values(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, float]]]:
+    """{conversion type: {markov|shapley: {channel: removal effect share | Shapley share}}} from the
+    intermediate models (empty where they are absent)."""
+    values: dict[str, dict[str, dict[str, float]]] = {}
+    for model, relation, column in (("markov", "int_attribution_markov_removal_effects", "removal_effect_share"),
+                                    ("shapley", "int_attribution_shapley_values", "shapley_share")):
+        if not _relation_exists(con, "intermediate", relation):
+            continue
+        for conversion_type, channel, value in con.execute(
+                f"select conversion_type, channel, {column} from intermediate.{relation} order by 1, 2").fetchall():
+            values.setdefault(conversion_type, {}).setdefault(model, {})[channel] = float(value or 0.0)
+    return values
 
 
 def _truth_view(con: duckdb.DuckDBPyConnection) -> bool:

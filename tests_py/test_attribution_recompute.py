@@ -34,7 +34,7 @@ def recompute(con: duckdb.DuckDBPyConnection, v: dict) -> pd.DataFrame:
     per = conv[~conv.account_scope].merge(tp.drop(columns="account_id"), on="person_id")
     pairs = pd.concat([acc, per], ignore_index=True)
     lookback = pd.Timedelta(days=v["gtm__attribution_lookback_days"])
-    pairs = pairs[(pairs.touched_at <= pairs.converted_at) & (pairs.touched_at >= pairs.converted_at - lookback)]
+    pairs = pairs[(pairs.touched_at < pairs.converted_at) & (pairs.touched_at >= pairs.converted_at - lookback)]
     pairs = pairs[["conversion_id", "touchpoint_id", "touched_at", "channel", "converted_at"]]
 
     # milestones: first lead of the person/account at or before the conversion; the opportunity's creation

@@ -6,7 +6,13 @@
     chain and once per removed channel (mass entering the removed channel is lost). Removal effect =
     1 - P(conversion without the channel) / P(conversion). Self-loops are dropped (same absorption
     probabilities, faster convergence). `in_flight_mass` is the mass still moving after
-    the last step (a test keeps it negligible: raise the var when paths are long). -#}
+    the last step (a test keeps it negligible: raise the var when paths are long).
+    `credit_weight` = removal effect per converting journey through the channel: the weight
+    fct_attribution_credits splits each conversion with. The removal effect already grows with the number of
+    converting journeys a channel is on; splitting every one of them by the raw removal effect would count
+    that presence a second time (channel totals ~ presence², docs/DECISIONS.md "Attribution truth"). Per
+    journey, the credits summed over conversions follow the model's own channel values
+    (conversions × removal-effect share), as the Markov attribution defines them. -#}
 {%- set iterations = var('gtm__attribution_markov_iterations') -%}
 
 with
@@ -76,6 +82,19 @@ transition_probabilities as (
         '(conversion)' as to_state,
         cast(1 as double) as probability
     from edge_counts
+
+),
+
+channel_journeys as (
+
+    -- converting journeys through each channel (a journey counts once however often it passes)
+    select
+        conversion_type,
+        channel,
+        count(distinct journey_id) as converting_journeys
+    from journey_steps
+    where is_converted
+    group by conversion_type, channel
 
 ),
 
@@ -196,9 +215,20 @@ final as (
             / nullif(sum(effects.removal_effect) over (partition by effects.conversion_type), 0),
             12
         ) as removal_effect_share,
+        coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,
+        -- the rounded removal effect over an integer: the same double on every engine
+        case
+            when channel_journeys.converting_journeys > 0
+                then round(effects.removal_effect, 12) / channel_journeys.converting_journeys
+            else cast(0 as double)
+        end as credit_weight,
         round(coalesce(in_flight.in_flight_mass, 0), 15) as in_flight_mass
     from effects
     left join in_flight on effects.conversion_type = in_flight.conversion_type
+    left join channel_journeys
+        on
+            effects.conversion_type = channel_journeys.conversion_type
+            and effects.channel = channel_journeys.channel
 
 )
 

@@ -6,7 +6,10 @@
     of c = Σ over S without c of |S|!(n-|S|-1)!/n! · (v(S ∪ c) - v(S)), by enumerating all 2^n subsets
     (portable SQL: bitwise `&`, bit_count). Limit: n <= var gtm__attribution_shapley_max_channels (default
     12: 4,096 subsets); a test fails when more channels appear. Negative values are clipped to 0 for the
-    credit share. -#}
+    credit share. `credit_weight` = max(value, 0) per converting journey through the channel: the weight
+    fct_attribution_credits splits each conversion with, so that the credits summed over conversions follow
+    the Shapley values (a value already counts the conversions the channel is on; splitting each of them by
+    the raw value would count that presence twice, docs/DECISIONS.md "Attribution truth"). -#}
 {%- set max_channels = var('gtm__attribution_shapley_max_channels') -%}
 
 with
@@ -127,6 +130,19 @@ marginal_contributions as (
 
 ),
 
+channel_journeys as (
+
+    -- converting journeys through each channel (a journey counts once however often it passes)
+    select
+        conversion_type,
+        channel,
+        count(distinct journey_id) as converting_journeys
+    from journey_steps
+    where is_converted
+    group by conversion_type, channel
+
+),
+
 shapley as (
 
     -- weight of a coalition of size s among n players: s! (n - s - 1)! / n!
@@ -150,17 +166,28 @@ shapley as (
 final as (
 
     select
-        {{ dbt.concat(['conversion_type', "'|'", 'channel']) }} as shapley_channel_id,
-        conversion_type,
-        channel,
+        {{ dbt.concat(['shapley.conversion_type', "'|'", 'shapley.channel']) }} as shapley_channel_id,
+        shapley.conversion_type,
+        shapley.channel,
         -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
-        round(shapley_value, 9) as shapley_value,
+        round(shapley.shapley_value, 9) as shapley_value,
         round(
-            greatest(shapley_value, 0)
-            / nullif(sum(greatest(shapley_value, 0)) over (partition by conversion_type), 0),
+            greatest(shapley.shapley_value, 0)
+            / nullif(sum(greatest(shapley.shapley_value, 0)) over (partition by shapley.conversion_type), 0),
             12
-        ) as shapley_share
+        ) as shapley_share,
+        coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,
+        -- the rounded value over an integer: the same double on every engine
+        case
+            when channel_journeys.converting_journeys > 0
+                then greatest(round(shapley.shapley_value, 9), 0) / channel_journeys.converting_journeys
+            else cast(0 as double)
+        end as credit_weight
     from shapley
+    left join channel_journeys
+        on
+            shapley.conversion_type = channel_journeys.conversion_type
+            and shapley.channel = channel_journeys.channel
 
 )
 

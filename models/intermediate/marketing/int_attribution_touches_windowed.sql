@@ -1,6 +1,9 @@
 {#- Grain: one row per (conversion, touch in its lookback window): the touch × conversion table every
     attribution model reads. A touch counts when it happened at most var gtm__attribution_lookback_days
-    before the conversion and not after it (touches after the conversion are never attributed).
+    before the conversion and strictly before it: touches after the conversion are never attributed, and
+    neither is a touch stamped at the conversion's own instant, which is the conversion's own record, not a
+    cause (the CRM writes a form's campaign response, e.g. a webinar registration, with the lead it creates:
+    counted, it was the last touch of a third of all leads; docs/DECISIONS.md "Attribution truth").
     Person-level conversions take the person's touches; account-level ones the touches of every person on
     the account (of the contact person when the account is unknown). A conversion without any touch in its
     window gets one explicit `(no touch)` row, so it never vanishes. Each row carries its position (order by
@@ -112,7 +115,7 @@ account_scoped_touches as (
     inner join touchpoints
         on
             conversion_scopes.account_id = touchpoints.account_id
-            and conversion_scopes.converted_at >= touchpoints.touched_at
+            and conversion_scopes.converted_at > touchpoints.touched_at
             and touchpoints.touched_at >= {{ dbt.dateadd(
                 'day', -1 * var('gtm__attribution_lookback_days'), 'conversion_scopes.converted_at') }}
     where conversion_scopes.is_account_scope
@@ -134,7 +137,7 @@ person_scoped_touches as (
     inner join touchpoints
         on
             conversion_scopes.person_id = touchpoints.person_id
-            and conversion_scopes.converted_at >= touchpoints.touched_at
+            and conversion_scopes.converted_at > touchpoints.touched_at
             and touchpoints.touched_at >= {{ dbt.dateadd(
                 'day', -1 * var('gtm__attribution_lookback_days'), 'conversion_scopes.converted_at') }}
     where not conversion_scopes.is_account_scope

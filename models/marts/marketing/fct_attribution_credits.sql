@@ -7,8 +7,10 @@
     creation touch / the rest), time-decay (2^(-days/half-life)). Position-weighted models are normalised
     per conversion, so a path of one or two touches still sums to 1 (two touches: U-shaped gives 0.5/0.5).
     Data-driven models split the conversion over the channels on its path in proportion to the channel's
-    Markov removal effect or Shapley value (for that conversion type), then equally over the channel's
-    touches; when every channel on the path has weight 0, linear. -#}
+    credit weight (its Markov removal effect or Shapley value per converting journey through it, for that
+    conversion type: summed over conversions, credits then follow the model's channel values instead of
+    counting a channel's presence twice), then equally over the channel's touches; when every channel on the
+    path has weight 0, linear. -#}
 {%- set u = var('gtm__attribution_u_shaped_weights') -%}
 {%- set w = var('gtm__attribution_w_shaped_weights') -%}
 
@@ -46,7 +48,7 @@ markov as (
     select
         conversion_type,
         channel,
-        removal_effect
+        credit_weight as markov_credit_weight
     from {{ ref('int_attribution_markov_removal_effects') }}
 
 ),
@@ -56,7 +58,7 @@ shapley as (
     select
         conversion_type,
         channel,
-        greatest(shapley_value, 0) as shapley_weight
+        credit_weight as shapley_credit_weight
     from {{ ref('int_attribution_shapley_values') }}
 
 ),
@@ -97,8 +99,8 @@ raw_weights as (
             coalesce(windowed_touches.days_before_conversion, 0)
             / {{ var('gtm__attribution_time_decay_half_life_days') }}
         ) as time_decay_weight,
-        coalesce(markov.removal_effect, 0) as markov_channel_weight,
-        coalesce(shapley.shapley_weight, 0) as shapley_channel_weight,
+        coalesce(markov.markov_credit_weight, 0) as markov_channel_weight,
+        coalesce(shapley.shapley_credit_weight, 0) as shapley_channel_weight,
         count(*) over (
             partition by windowed_touches.conversion_id, windowed_touches.channel
         ) as channel_touch_count
