@@ -501,95 +501,11 @@ def _relations(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select table_schema, table_name from information_schema.tables").fetchall()}
 
 
-def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Foundation IV, each figure must be 0:
-
-    * accounts_duplicate: built accounts beyond the first of one true company (matched through the
-      workspace id or the CRM account id the truth gives the company); accounts_duplicate_domains: domains
-      held by more than one built account; opportunities_on_wrong_account: CRM opportunities whose account
-      is not the true company's workspace account.
-    * staff_people_in_customer_marts: customer-mart rows (dim_people, person→account ties, fct_events not
-      flagged is_internal) of people with a staff identifier in raw (support agents/admins, product users
-      flagged is_staff, emails on the company's own domain).
-    * soft_deleted_records_in_graph: soft-deleted CRM leads/contacts in the identity graph, soft-deleted CRM
-      accounts among resolved accounts.
-    * deleted_people_rows_remaining: rows of intermediate/mart models holding an identifier of a person who
-      asked to be forgotten (the truth's identifiers of the person each usable request names), leaving out
-      identifiers the data can never tie to the person (anonymous ids never seen with a user id or email,
-      identifiers the truth gives several people).
-    """
-    have = _relations(con)
-    if "marts.dim_accounts" not in have or "raw.crm_accounts" not in have or "truth_accounts" not in {
-            r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()}:
-        return {}
-    figures: dict[str, float] = {}
-    figures["accounts_duplicate"] = _one(con, """
-        with built as (
-            select distinct t.account_id as true_account, a.account_id
-            from marts.dim_accounts as a
-            join truth_accounts as t
-                on a.workspace_id = t.workspace_id or a.crm_account_id = t.crm_account_id
-        )
-        select coalesce(sum(n - 1), 0) from (select true_account, count(*) as n from built group by 1)
-    """)[0]
-    figures["accounts_duplicate_domains"] = _one(con, """
-        select count(*) from (
-            select domain from marts.dim_accounts where domain is not null group by domain having count(*) > 1
-        )
-    """)[0]
-    figures["opportunities_on_wrong_account"] = _one(con, """
-        select count(*)
-        from staging.stg_crm__opportunities as o
-        join truth_accounts as t on o.account_id = t.crm_account_id
-        -- a live opportunity on a soft-deleted CRM account (inconsistent CRM data: Salesforce deletes an
-        -- account's opportunities with it) has no account by rule: deleted records are no evidence
-        join staging.stg_crm__accounts as crm on o.account_id = crm.account_id and not crm.is_deleted
-        left join intermediate.int_crm_accounts_resolved as r on o.account_id = r.crm_account_id
-        left join marts.dim_accounts as a on r.account_id = a.account_id
-        where not o.is_deleted and t.workspace_id is not null and a.workspace_id is distinct from t.workspace_id
-    """)[0] if "intermediate.int_crm_accounts_resolved" in have else 0
-    roles = ", ".join(f"'{r}'" for r in _STAFF_SUPPORT_ROLES)
-    con.execute(f"""
-        create or replace temp view staff_identifiers as
-        select 'support_user_id' as identifier_type, cast(id as varchar) as identifier_value
-        from raw.support_users where lower(trim(role)) in ({roles})
-        union select 'email', lower(trim(email)) from raw.support_users where lower(trim(role)) in ({roles})
-        union select 'user_id', trim(id) from raw.app_users where try_cast(is_staff as boolean)
-        union select 'email', lower(trim(email)) from raw.app_users where try_cast(is_staff as boolean)
-        union select identifier_type, identifier_value from intermediate.int_identities_stitched
-        where identifier_type = 'email' and identifier_value like '%@{_INTERNAL_DOMAIN}'
-    """)
-    flagged = _one(con, """select count(*) from information_schema.columns
-        where table_schema = 'marts' and table_name = 'fct_events' and column_name = 'is_internal'""")[0]
-    unflagged = "not is_internal and" if flagged else ""
-    figures["staff_people_in_customer_marts"] = _one(con, f"""
-        with staff_people as (
-            select distinct s.person_id
-            from intermediate.int_identities_stitched as s
-            join staff_identifiers using (identifier_type, identifier_value)
-        )
-        select
-            (select count(*) from marts.dim_people where person_id in (select person_id from staff_people))
-            + (select count(*) from intermediate.int_people_accounts_resolved
-               where person_id in (select person_id from staff_people))
-            + (select count(*) from marts.fct_events
-               where {unflagged} person_id in (select person_id from staff_people))
-    """)[0]
-    figures["soft_deleted_records_in_graph"] = _one(con, """
-        with deleted as (
-            select 'crm_lead_id' as identifier_type, id as identifier_value from raw.crm_leads
-            where try_cast(is_deleted as boolean)
-            union all
-            select 'crm_contact_id', id from raw.crm_contacts where try_cast(is_deleted as boolean)
-        )
-        select
-            (select count(*) from intermediate.int_identities_stitched join deleted
-                using (identifier_type, identifier_value))
-            + (select count(*) from marts.dim_accounts where crm_account_id in (
-                select id from raw.crm_accounts where try_cast(is_deleted as boolean)))
-    """)[0]
+def _erased_truth_view(con: duckdb.DuckDBPyConnection, have: set[str]) -> bool:
+    """Temp view erased_truth_identifiers: what the usable deletion requests must erase (see
+    foundation_figures). False when the privacy source is off."""
     if "staging.stg_privacy__deletion_requests" not in have:
-        return figures
+        return False
     statuses = ", ".join(f"'{s}'" for s in _ERASING_STATUSES)
     con.execute(f"""
         create or replace temp view erased_truth_identifiers as
@@ -634,6 +550,122 @@ def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         from requests
         join single using (identifier_type, identifier_value)
     """)
+    return True
+
+
+def foundation_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Foundation IV, each figure must be 0:
+
+    * accounts_duplicate: built accounts beyond the first of one true company (matched through the
+      workspace id or the CRM account id the truth gives the company); accounts_duplicate_domains: domains
+      held by more than one built account; opportunities_on_wrong_account: CRM opportunities whose account
+      is not the true company's workspace account. Companies whose workspace owner asked to be forgotten
+      are left out of these two (their rows are no evidence, so the CRM account may rightly stay apart) and
+      counted in accounts_evidence_erased.
+    * staff_people_in_customer_marts: customer-mart rows (dim_people, person→account ties, fct_events not
+      flagged is_internal) of people with a staff identifier in raw (support agents/admins, product users
+      flagged is_staff, emails on the company's own domain).
+    * soft_deleted_records_in_graph: soft-deleted CRM leads/contacts in the identity graph, soft-deleted CRM
+      accounts among resolved accounts.
+    * deleted_people_rows_remaining: rows of intermediate/mart models holding an identifier of a person who
+      asked to be forgotten (the truth's identifiers of the person each usable request names), leaving out
+      identifiers the data can never tie to the person (anonymous ids never seen with a user id or email,
+      identifiers the truth gives several people).
+    """
+    have = _relations(con)
+    if "marts.dim_accounts" not in have or "raw.crm_accounts" not in have or "truth_accounts" not in {
+            r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()}:
+        return {}
+    figures: dict[str, float] = {}
+    erased = _erased_truth_view(con, have)
+    # Companies whose workspace owner asked to be forgotten: their rows are no evidence (docs/DECISIONS.md,
+    # erasure), so when the owner was the workspace's only evidence (its domain), no warehouse can tie the
+    # CRM account to the workspace. They are counted apart, not as duplicates.
+    con.execute(f"""
+        create or replace temp view truth_companies_evidence_erased as
+        select t.account_id
+        from truth_accounts as t
+        join raw.app_workspaces as w on t.workspace_id = w.id
+        where {"trim(w.owner_user_id) in (select identifier_value from erased_truth_identifiers "
+               "where identifier_type = 'user_id')" if erased else "false"}
+    """ if "raw.app_workspaces" in have else
+        "create or replace temp view truth_companies_evidence_erased as select account_id from truth_accounts where false")
+    figures["accounts_evidence_erased"] = _one(con, "select count(*) from truth_companies_evidence_erased")[0]
+    figures["accounts_duplicate"] = _one(con, """
+        with built as (
+            select t.account_id as true_account, a.account_id
+            from marts.dim_accounts as a
+            join truth_accounts as t on a.workspace_id = t.workspace_id
+            union
+            select t.account_id as true_account, a.account_id
+            from marts.dim_accounts as a
+            join truth_accounts as t on a.crm_account_id = t.crm_account_id
+        )
+        select coalesce(sum(n - 1), 0) from (
+            select true_account, count(*) as n from built
+            where true_account not in (select account_id from truth_companies_evidence_erased)
+            group by 1
+        )
+    """)[0]
+    figures["accounts_duplicate_domains"] = _one(con, """
+        select count(*) from (
+            select domain from marts.dim_accounts where domain is not null group by domain having count(*) > 1
+        )
+    """)[0]
+    figures["opportunities_on_wrong_account"] = _one(con, """
+        select count(*)
+        from staging.stg_crm__opportunities as o
+        join truth_accounts as t on o.account_id = t.crm_account_id
+        -- a live opportunity on a soft-deleted CRM account (inconsistent CRM data: Salesforce deletes an
+        -- account's opportunities with it) has no account by rule: deleted records are no evidence
+        join staging.stg_crm__accounts as crm on o.account_id = crm.account_id and not crm.is_deleted
+        left join intermediate.int_crm_accounts_resolved as r on o.account_id = r.crm_account_id
+        left join marts.dim_accounts as a on r.account_id = a.account_id
+        where not o.is_deleted and t.workspace_id is not null and a.workspace_id is distinct from t.workspace_id
+            and t.account_id not in (select account_id from truth_companies_evidence_erased)
+    """)[0] if "intermediate.int_crm_accounts_resolved" in have else 0
+    roles = ", ".join(f"'{r}'" for r in _STAFF_SUPPORT_ROLES)
+    con.execute(f"""
+        create or replace temp view staff_identifiers as
+        select 'support_user_id' as identifier_type, cast(id as varchar) as identifier_value
+        from raw.support_users where lower(trim(role)) in ({roles})
+        union select 'email', lower(trim(email)) from raw.support_users where lower(trim(role)) in ({roles})
+        union select 'user_id', trim(id) from raw.app_users where try_cast(is_staff as boolean)
+        union select 'email', lower(trim(email)) from raw.app_users where try_cast(is_staff as boolean)
+        union select identifier_type, identifier_value from intermediate.int_identities_stitched
+        where identifier_type = 'email' and identifier_value like '%@{_INTERNAL_DOMAIN}'
+    """)
+    flagged = _one(con, """select count(*) from information_schema.columns
+        where table_schema = 'marts' and table_name = 'fct_events' and column_name = 'is_internal'""")[0]
+    unflagged = "not is_internal and" if flagged else ""
+    figures["staff_people_in_customer_marts"] = _one(con, f"""
+        with staff_people as (
+            select distinct s.person_id
+            from intermediate.int_identities_stitched as s
+            join staff_identifiers using (identifier_type, identifier_value)
+        )
+        select
+            (select count(*) from marts.dim_people where person_id in (select person_id from staff_people))
+            + (select count(*) from intermediate.int_people_accounts_resolved
+               where person_id in (select person_id from staff_people))
+            + (select count(*) from marts.fct_events
+               where {unflagged} person_id in (select person_id from staff_people))
+    """)[0]
+    figures["soft_deleted_records_in_graph"] = _one(con, """
+        with deleted as (
+            select 'crm_lead_id' as identifier_type, id as identifier_value from raw.crm_leads
+            where try_cast(is_deleted as boolean)
+            union all
+            select 'crm_contact_id', id from raw.crm_contacts where try_cast(is_deleted as boolean)
+        )
+        select
+            (select count(*) from intermediate.int_identities_stitched join deleted
+                using (identifier_type, identifier_value))
+            + (select count(*) from marts.dim_accounts where crm_account_id in (
+                select id from raw.crm_accounts where try_cast(is_deleted as boolean)))
+    """)[0]
+    if not erased:
+        return figures
     checks = [
         ("intermediate.int_identities_stitched", ["identifier_type", "identifier_value"], None),
         ("intermediate.int_identity_edges_unioned", ["left_type", "left_value"], None),
