@@ -581,14 +581,20 @@ def run_benchmark(cfg: BenchConfig, log: Callable[[str], None] = print) -> dict[
     except BenchError as exc:
         # What was measured before the failing step is kept: one step failing at 10M costs an hour.
         result["error"] = str(exc).splitlines()[0]
-        result["loadavg"]["end"] = loadavg()
-        result["total_seconds"] = round(time.time() - started, 1)
-        _write_results(cfg, result)
+        _finish(cfg, result, database, started)
         raise
+    _finish(cfg, result, database, started)
     return result
 
 
-def _write_results(cfg: BenchConfig, result: dict[str, Any]) -> None:
+def _finish(cfg: BenchConfig, result: dict[str, Any], database: Path, started: float) -> None:
+    """End of a run, complete or failed: load average, total time, the warehouse (complete runs), the JSON."""
+    result["loadavg"]["end"] = loadavg()
+    result["total_seconds"] = round(time.time() - started, 1)
+    if "error" not in result:
+        result["warehouse_bytes"] = database.stat().st_size if database.exists() else None
+        if not cfg.keep_warehouse:
+            database.unlink(missing_ok=True)
     if cfg.results is not None:
         cfg.results.parent.mkdir(parents=True, exist_ok=True)
         cfg.results.write_text(json.dumps(result, indent=2, default=str) + "\n")
@@ -596,7 +602,6 @@ def _write_results(cfg: BenchConfig, result: dict[str, Any]) -> None:
 
 def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, Any],
                log: Callable[[str], None]) -> None:
-    started = time.time()
     gen = step_generate(cfg, work, log)
     result["generate"] = gen
     result["events_written"] = gen["events_written"]
@@ -639,12 +644,6 @@ def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, A
         "export_vs_full": _ratio(result["export"].get("seconds"), full),
     }
     result["targets"] = evaluate(result)
-    result["loadavg"]["end"] = loadavg()
-    result["total_seconds"] = round(time.time() - started, 1)
-    result["warehouse_bytes"] = database.stat().st_size if database.exists() else None
-    if not cfg.keep_warehouse:
-        database.unlink(missing_ok=True)
-    _write_results(cfg, result)
 
 
 if __name__ == "__main__":  # pragma: no cover
