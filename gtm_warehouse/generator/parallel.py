@@ -73,7 +73,9 @@ class ChunkPool:
         self.workers = workers
         ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else mp.get_context("spawn")
         if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["gtm_warehouse.generator.run"])
+            # warm.py imports the simulation modules and reads the contract once in the fork server, so
+            # every worker forked from it starts with them (instead of importing and parsing per worker)
+            ctx.set_forkserver_preload(["gtm_warehouse.generator.warm"])
         self.tmp = _shm_dir()
         self.ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
         for _ in range(workers):  # start the workers now, while the parent calibrates

@@ -29,6 +29,9 @@ from .truth import (SCHEMAS, truth_accounts, truth_channel_lift, truth_events, t
 from .parallel import MAX_WORKERS, ChunkPool
 from .writer import BackgroundWriter, ParquetSet, RawWriter, raw_schemas, split_increment, to_table
 
+# Runs of at least this many events have several chunks at any plausible events/person (about 9 per
+# person, 20,000 people per chunk): their worker pool starts before the calibration.
+EARLY_POOL_EVENTS = 1_000_000
 CALIBRATION_CHUNK = 999_999  # chunk index of the (unwritten) pilot used to calibrate events/person
 CORE_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
 ROW_DUP_SHARE = D.ROW_DEFECTS["duplicate_message_id"][0]
@@ -142,9 +145,18 @@ def generate(cfg: C.GeneratorConfig, workers: int | None = None) -> dict:
     contract = load_contract()
     event_tables = {n for n, t in contract.items() if t.segment_event_table}
     ids = Ids(cfg.seed)
-    rate, people, chunks = plan_people(cfg, ids, event_tables)
-    workers = min(workers, len(chunks))  # a one-chunk run does not start worker processes
-    pool = ChunkPool(workers) if workers > 1 else None
+    # A large run starts its workers first, so that they start up (fork server, imports, contract) while
+    # this process calibrates; a small run waits for the plan (a one-chunk run starts no worker at all).
+    pool = ChunkPool(workers) if workers > 1 and cfg.events >= EARLY_POOL_EVENTS else None
+    try:
+        rate, people, chunks = plan_people(cfg, ids, event_tables)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
+    workers = min(workers, len(chunks))
+    if pool is None and workers > 1:
+        pool = ChunkPool(workers)
     try:
         cutoff = None
         if cfg.increment_fraction > 0:

@@ -6,6 +6,12 @@ The suite: the primary key is non-null and unique; required fields are present; 
 `required_any` group is present; hashed fields are 64 lower-case hex characters (SHA-256); fields that
 must never carry plaintext identifiers hold no email address or phone number; consent / eligibility flags
 are true; values lie in their ranges and sets.
+
+Memory is bounded whatever the object's size (`validate_table`): the rows are validated in chunks of
+`validation_chunk_rows()` rows (one pandas batch at a time), and the one rule a chunk cannot decide alone,
+key uniqueness, is checked over the whole table in SQL (the same rule: every row whose non-null key occurs
+more than once fails it), so a chunked run rejects exactly the rows a single batch would, with the same
+reasons in the same order.
 """
 from __future__ import annotations
 
@@ -24,6 +30,26 @@ EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 PHONE = r"^\s*\+?(?:[0-9][ ().-]*){7,15}\s*$"
 KEY = "_key"
 ROW = "_row"
+UNIQUE_REASON = "primary_key_duplicate"
+# Rows per Great Expectations batch. A pandas batch (with GE's per-expectation copies) costs several
+# hundred bytes a row: at 10M events the largest object (the lead timeline, 1.3M rows) in one batch took
+# the exporter past 4 GiB on top of DuckDB's buffers; 200,000 rows keep a batch near 100 MB.
+DEFAULT_CHUNK_ROWS = 200_000
+
+
+def validation_chunk_rows() -> int:
+    """Rows per validation batch: $GTM_EXPORT_VALIDATION_ROWS, else DEFAULT_CHUNK_ROWS."""
+    text = os.environ.get("GTM_EXPORT_VALIDATION_ROWS", "").strip()
+    if not text:
+        return DEFAULT_CHUNK_ROWS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        from gtm_warehouse.reverse_etl.config import ExportError
+        raise ExportError(f"GTM_EXPORT_VALIDATION_ROWS={text!r} is not a positive number of rows")
+    return value
 
 
 def rule_column(column: str) -> str:
@@ -58,15 +84,15 @@ def _context():
     return gx, source
 
 
-def build_suite(obj: SyncObject):
-    """The expectations for one object, each paired with the reason a failing row gets."""
+def _items(obj: SyncObject, unique: bool = True) -> list:
+    """(expectation, reason a failing row gets) for one object, in suite order. `unique=False` leaves out
+    key uniqueness (checked over the whole table by `validate_table` when rows are chunked)."""
     gx, _ = _context()
     e = gx.expectations
     rules = obj.rules
-    items = [
-        (e.ExpectColumnValuesToNotBeNull(column=KEY), "primary_key_null"),
-        (e.ExpectColumnValuesToBeUnique(column=KEY), "primary_key_duplicate"),
-    ]
+    items = [(e.ExpectColumnValuesToNotBeNull(column=KEY), "primary_key_null")]
+    if unique:
+        items.append((e.ExpectColumnValuesToBeUnique(column=KEY), UNIQUE_REASON))
     for col in rules.get("required") or []:
         items.append((e.ExpectColumnValuesToNotBeNull(column=rule_column(col)), f"required_missing:{col}"))
     for i, group in enumerate(rules.get("required_any") or []):
@@ -85,6 +111,13 @@ def build_suite(obj: SyncObject):
     for col, values in (rules.get("accepted_values") or {}).items():
         items.append((e.ExpectColumnValuesToBeInSet(column=rule_column(col), value_set=list(values)),
                       f"not_accepted:{col}"))
+    return items
+
+
+def build_suite(obj: SyncObject, unique: bool = True):
+    """The expectations for one object (`_items`), each carrying its reason in `meta`."""
+    gx, _ = _context()
+    items = _items(obj, unique)
     suite = gx.ExpectationSuite(name=f"reverse_etl__{obj.destination}__{obj.name}")
     for expectation, reason in items:
         expectation.meta = {"reason": reason}
@@ -92,10 +125,11 @@ def build_suite(obj: SyncObject):
     return suite
 
 
-def validate(obj: SyncObject, frame) -> tuple[bool, dict[int, list[str]]]:
+def validate(obj: SyncObject, frame, unique: bool = True) -> tuple[bool, dict[int, list[str]]]:
     """Run the object's suite on `frame` (a pandas DataFrame with _row, _key and _r_* columns).
 
-    Returns (suite passed, {row number: [reasons]}) for every failing row.
+    Returns (suite passed, {row number: [reasons]}) for every failing row. `unique=False`: without the
+    key-uniqueness rule (see `validate_table`).
     """
     _, source = _context()
     name = f"{obj.destination}__{obj.name}"
@@ -108,7 +142,7 @@ def validate(obj: SyncObject, frame) -> tuple[bool, dict[int, list[str]]]:
     except (KeyError, LookupError):
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    suite = build_suite(obj)
+    suite = build_suite(obj, unique=unique)
     result = batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW]})
     failed: dict[int, list[str]] = {}
     for res in result.results:
@@ -122,3 +156,49 @@ def validate(obj: SyncObject, frame) -> tuple[bool, dict[int, list[str]]]:
         for row in (res.result or {}).get("unexpected_index_list") or []:
             failed.setdefault(int(row[ROW]), []).append(reason)
     return bool(result.success), failed
+
+
+def reason_order(obj: SyncObject) -> dict[str, int]:
+    """Position of each reason in the suite (the order a failing row lists its reasons in)."""
+    order: dict[str, int] = {}
+    for _, reason in _items(obj):
+        order.setdefault(reason, len(order))
+    return order
+
+
+def validate_table(obj: SyncObject, con, table: str, columns: list[str],
+                   chunk_rows: int | None = None) -> tuple[bool, dict[int, list[str]]]:
+    """Validate the rows of DuckDB table `table` (columns `_row` = 1..n, `_key` and the rule columns) in
+    batches of `chunk_rows` rows (default `validation_chunk_rows()`), one pandas frame in memory at a time.
+
+    Key uniqueness is decided in SQL over the whole table (a batch cannot see a duplicate in another
+    batch); every other rule per batch. Same result as `validate` on the whole table in one frame:
+    (all rules passed, {row number: [reasons, in suite order]}).
+    """
+    chunk_rows = chunk_rows or validation_chunk_rows()
+    select = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    total = con.execute(f"select count(*), coalesce(max({ROW}), 0) from {table}").fetchall()[0]
+    rows, last = total
+    failed: dict[int, list[str]] = {}
+    passed = True
+    if rows <= chunk_rows:  # one batch: the suite as it is, uniqueness included
+        frame = con.execute(f"select {select} from {table}").df()
+        return validate(obj, frame)
+    for start in range(0, last, chunk_rows):
+        frame = con.execute(f"select {select} from {table} where {ROW} > {start} and {ROW} <= {start + chunk_rows}"
+                            ).df()
+        ok, part = validate(obj, frame, unique=False)
+        del frame
+        passed = passed and ok
+        for row, reasons in part.items():
+            failed.setdefault(row, []).extend(reasons)
+    duplicates = con.execute(f"""select {ROW} from {table} where {KEY} in (
+        select {KEY} from {table} where {KEY} is not null group by {KEY} having count(*) > 1)""").fetchall()
+    if duplicates:
+        passed = False
+        for (row,) in duplicates:
+            failed.setdefault(int(row), []).append(UNIQUE_REASON)
+        order = reason_order(obj)
+        for row, reasons in failed.items():
+            reasons.sort(key=lambda reason: order.get(reason, len(order)))
+    return passed, failed
