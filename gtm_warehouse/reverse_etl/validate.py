@@ -1,5 +1,5 @@
-"""Row validation of a destination object with a Great Expectations 1.x suite (ephemeral context, one
-in-memory pandas batch per object). Every failing row comes back with its reasons, so invalid rows go to
+"""Row validation of a destination object with a Great Expectations 1.x suite (ephemeral context, in-memory
+pandas batches of bounded size). Every failing row comes back with its reasons, so invalid rows go to
 the rejected-rows file and the rest can still be sent (unless the rejected share passes the threshold).
 
 The suite: the primary key is non-null and unique; required fields are present; at least one of each
