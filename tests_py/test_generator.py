@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +293,15 @@ def test_workers_started_before_calibration_give_the_same_files(tmp_path: Path, 
     assert files == sorted(p.relative_to(tmp_path / "2") for p in (tmp_path / "2").rglob("*.parquet"))
     for p in files:
         assert (tmp_path / "1" / p).read_bytes() == (tmp_path / "2" / p).read_bytes(), p
+
+
+def test_allocator_settings_are_defaults_the_user_can_override(monkeypatch) -> None:
+    """alloc.tune() sets the allocator variables for the worker processes, never over a user's value."""
+    from gtm_warehouse.generator import alloc
+
+    for name in (*alloc.MIMALLOC_ENV, *alloc.GLIBC_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "10")
+    alloc.tune()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "10"
+    assert all(os.environ[name] == value for name, value in alloc.GLIBC_ENV.items())
