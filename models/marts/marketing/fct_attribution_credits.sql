@@ -88,23 +88,27 @@ channel_sets as (
 
 ),
 
+conversion_channel_sets as (
+
+    select
+        conversion_type,
+        conversion_id,
+        sum(channel_bit) as channel_set
+    from journey_channels
+    group by conversion_type, conversion_id
+
+),
+
 conversion_baselines as (
 
     select
-        conversion_channels.conversion_id,
+        conversion_channel_sets.conversion_id,
         channel_sets.baseline_share
-    from (
-        select
-            conversion_type,
-            conversion_id,
-            sum(channel_bit) as channel_set
-        from journey_channels
-        group by conversion_type, conversion_id
-    ) as conversion_channels
+    from conversion_channel_sets
     inner join channel_sets
         on
-            conversion_channels.conversion_type = channel_sets.conversion_type
-            and conversion_channels.channel_set = channel_sets.channel_set
+            conversion_channel_sets.conversion_type = channel_sets.conversion_type
+            and conversion_channel_sets.channel_set = channel_sets.channel_set
 
 ),
 
@@ -287,6 +291,12 @@ touch_credits as (
         markov_credit,
         shapley_credit
     from credits
+
+),
+
+all_credits as (
+
+    select * from touch_credits
     union all
     select * from baseline_credits
 
@@ -331,7 +341,7 @@ final as (
         round(time_decay_credit * amount, 6) as time_decay_amount,
         round(markov_credit * amount, 6) as markov_amount,
         round(shapley_credit * amount, 6) as shapley_amount
-    from touch_credits
+    from all_credits
 
 )
 
