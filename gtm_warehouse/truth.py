@@ -737,6 +737,10 @@ def attribution_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         select conversion_type, count(distinct conversion_id) from marts.fct_attribution_credits
         where conversion_type in ('lead_created', 'opportunity_created') group by 1""").fetchall())
     channel_values = _data_driven_channel_values(con)
+    baseline_credit = dict(con.execute("""
+        select conversion_type, sum(markov_credit) from marts.fct_attribution_credits
+        where channel = '(baseline)' and conversion_type in ('lead_created', 'opportunity_created')
+        group by 1""").fetchall())
     for conversion_type, label in (("lead_created", "lead"), ("opportunity_created", "opportunity")):
         shares = credits[credits.conversion_type == conversion_type].set_index("channel")[list(ATTRIBUTION_MODELS)]
         frame = shares.reindex(truth.index).fillna(0.0)
@@ -762,6 +766,10 @@ def attribution_figures(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         if conversions.get(conversion_type):
             figures[f"attribution_{label}_caused_share"] = float(truth[conversion_type].sum()
                                                                  / conversions[conversion_type])
+            # the data-driven models' estimate of the conversions no channel caused (their `(baseline)` rows),
+            # against the truth's 1 - caused share
+            figures[f"attribution_{label}_baseline_share"] = float(baseline_credit.get(conversion_type, 0.0)
+                                                                   / conversions[conversion_type])
     return figures
 
 

@@ -93,7 +93,7 @@ def compare(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]
     expected = recompute(con, project_vars())
     built = con.execute(
         f"select conversion_id, touchpoint_id, {', '.join(m + '_credit' for m in RULE_BASED)} "
-        "from marts.fct_attribution_credits").df()
+        "from marts.fct_attribution_credits where not is_baseline").df()
     return expected, built
 
 
@@ -122,3 +122,61 @@ def test_rule_based_credits_match_row_by_row(recomputed, model):
     assert len(merged) == len(expected)
     diff = (merged[model] - merged[f"{model}_credit"]).abs()
     assert diff.max() < 1e-9, merged.loc[diff.idxmax()]
+
+
+# --- the data-driven models' baseline (docs/DECISIONS.md "Attribution truth") -------------------------------
+# Recomputed from the journeys the data-driven models learn from (int_attribution_journey_steps): each
+# journey's channel set, the sets' conversion rates, the baseline (the weakest single-channel set with
+# enough journeys) and each conversion's baseline share, compared with the `(baseline)` rows.
+def recompute_baselines(con: duckdb.DuckDBPyConnection, min_journeys: int) -> pd.DataFrame:
+    steps = con.execute(
+        "select conversion_type, journey_id, channel, is_converted from intermediate.int_attribution_journey_steps"
+    ).df()
+    journeys = steps.groupby(["conversion_type", "journey_id"]).agg(
+        channels=("channel", lambda c: tuple(sorted(set(c)))), converted=("is_converted", "max")).reset_index()
+    rates = journeys.groupby(["conversion_type", "channels"]).converted.agg(["size", "mean"]).reset_index()
+    single = rates[(rates.channels.map(len) == 1) & (rates["size"] >= min_journeys)]
+    single = single.assign(channel=single.channels.map(lambda c: c[0])).sort_values(["conversion_type", "mean", "channel"])
+    baseline = single.groupby("conversion_type")["mean"].first().rename("baseline_rate")
+    rates = rates.join(baseline, on="conversion_type")
+    rates["baseline_rate"] = rates.baseline_rate.fillna(0.0)
+    rates["share"] = np.where(rates.baseline_rate == 0, 0.0,
+                              np.minimum(rates.baseline_rate / rates["mean"].where(rates["mean"] > 0), 1.0))
+    rates["share"] = rates["share"].fillna(1.0)
+    converted = journeys[journeys.converted].merge(rates, on=["conversion_type", "channels"])
+    return converted.rename(columns={"journey_id": "conversion_id"})[["conversion_id", "share"]]
+
+
+@pytest.fixture(scope="module")
+def baselines(built_warehouse):
+    con = duckdb.connect(str(built_warehouse["database"]), read_only=True)
+    try:
+        expected = recompute_baselines(con, project_vars()["gtm__attribution_baseline_min_journeys"])
+        built = con.execute(
+            f"select conversion_id, is_baseline, markov_credit, shapley_credit, "
+            f"{' + '.join(m + '_credit' for m in RULE_BASED)} as rule_based_credit "
+            "from marts.fct_attribution_credits where not is_no_touch").df()
+        return expected, built
+    finally:
+        con.close()
+
+
+def test_baseline_rows_match_the_recomputed_baseline_share(baselines):
+    expected, built = baselines
+    assert (expected.share > 0).sum() > 100, "the test warehouse should have conversions with a baseline"
+    rows = built[built.is_baseline]
+    assert (rows.rule_based_credit == 0).all()
+    assert (rows.markov_credit == rows.shapley_credit).all()
+    merged = expected[expected.share > 0].merge(rows, on="conversion_id", how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head(20)
+    assert (merged.share - merged.markov_credit).abs().max() < 1e-9
+
+
+def test_touch_rows_share_what_the_baseline_leaves(baselines):
+    expected, built = baselines
+    touches = built[~built.is_baseline].groupby("conversion_id")[["markov_credit", "shapley_credit"]].sum()
+    merged = expected.set_index("conversion_id").join(touches, how="inner")
+    assert len(merged) == len(expected)
+    for model in ("markov_credit", "shapley_credit"):
+        assert (merged[model] - (1 - merged.share)).abs().max() < 1e-9
+

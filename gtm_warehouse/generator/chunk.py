@@ -232,9 +232,19 @@ def build_world(cfg: C.GeneratorConfig, chunk: int, n_people: int, ids: Ids,
     fv = state["form_visit"]
     form_campaign = np.where(fv >= 0, visits.campaign[np.maximum(fv, 0)], -1)
     form_channel = np.where(fv >= 0, visits.channel[np.maximum(fv, 0)], -1)
-    acc_channels = np.zeros((len(acc), len(C.CHANNELS)), bool)
+    # channels the account's people visited through, up to the account's first form fill or signup: the
+    # opportunity is created at least a day after that anchor (crm.simulate_crm), so only exposures that
+    # precede the opportunity can cause it (docs/GENERATOR.md "Channel lift")
+    person_anchor = np.where(state["form_t"] >= 0, state["form_t"], np.iinfo(np.int64).max)
+    person_anchor = np.where(state["signed"], np.minimum(person_anchor, state["signup_t"]), person_anchor)
+    acc_anchor = np.full(len(acc), np.iinfo(np.int64).max)
+    in_acc = ppl.account >= 0
+    np.minimum.at(acc_anchor, ppl.account[in_acc], person_anchor[in_acc])
     visit_acc = ppl.account[visits.person]
-    acc_channels[visit_acc[visit_acc >= 0], visits.channel[visit_acc >= 0]] = True
+    exposed = visit_acc >= 0
+    exposed[exposed] = visits.start[exposed] <= acc_anchor[visit_acc[exposed]]
+    acc_channels = np.zeros((len(acc), len(C.CHANNELS)), bool)
+    acc_channels[visit_acc[exposed], visits.channel[exposed]] = True
     crm = simulate_crm(rng, acc, ppl, state["form_t"], state["form_type"], form_campaign, form_channel,
                        state["signed"], state["signup_t"], acc_has_ws, t_hi, cfg.as_of_us, acc_channels)
     won = crm.opp_stage == 4

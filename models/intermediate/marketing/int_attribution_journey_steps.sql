@@ -149,19 +149,32 @@ unioned as (
 
 ),
 
+channel_bits as (
+
+    -- one bit per channel (2^index in channel order): a journey's channel set is the sum of its distinct bits
+    select
+        channel,
+        cast(power(2, dense_rank() over (order by channel) - 1) as bigint) as channel_bit
+    from (select distinct channel from unioned) as distinct_channels
+
+),
+
 final as (
 
     select
         {{ dbt.concat([
-            'conversion_type', "'|'", 'journey_id', "'|'", 'cast(step_number as ' ~ dbt.type_string() ~ ')',
+            'unioned.conversion_type', "'|'", 'unioned.journey_id', "'|'",
+            'cast(unioned.step_number as ' ~ dbt.type_string() ~ ')',
         ]) }} as journey_step_id,
-        conversion_type,
-        journey_id,
-        step_number,
-        channel,
-        is_last_step,
-        is_converted
+        unioned.conversion_type,
+        unioned.journey_id,
+        unioned.step_number,
+        unioned.channel,
+        channel_bits.channel_bit,
+        unioned.is_last_step,
+        unioned.is_converted
     from unioned
+    inner join channel_bits on unioned.channel = channel_bits.channel
 
 )
 

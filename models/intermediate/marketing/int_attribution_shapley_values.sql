@@ -1,15 +1,18 @@
 {#- Grain: one row per (conversion type, channel): the channel's Shapley value over channel sets.
-    Players are channels; a journey's channel set is a bitmask (bit = 2^channel index). The value of a
-    coalition S is the number of conversions expected if only the channels in S existed: every journey with
-    channel set T converts at the observed conversion rate of journeys whose set is exactly T ∩ S (0 when no
-    journey had that set, e.g. the empty set: conversions without touches go to `(no touch)`). Shapley value
-    of c = Σ over S without c of |S|!(n-|S|-1)!/n! · (v(S ∪ c) - v(S)), by enumerating all 2^n subsets
-    (portable SQL: bitwise `&`, bit_count). Limit: n <= var gtm__attribution_shapley_max_channels (default
-    12: 4,096 subsets); a test fails when more channels appear. Negative values are clipped to 0 for the
-    credit share. `credit_weight` = max(value, 0) per converting journey through the channel: the weight
-    fct_attribution_credits splits each conversion with, so that the credits summed over conversions follow
-    the Shapley values (a value already counts the conversions the channel is on; splitting each of them by
-    the raw value would count that presence twice, docs/DECISIONS.md "Attribution truth"). -#}
+    Players are channels; a journey's channel set is a bitmask (int_attribution_journey_steps.channel_bit).
+    The value of a coalition S is the number of conversions expected if only the channels in S existed: every
+    journey with channel set T converts at the observed conversion rate of journeys whose set is exactly
+    T ∩ S (int_attribution_channel_sets); a set no journey had (the empty set among them) converts at the
+    baseline rate, the rate of the weakest channel alone. So v(∅) = baseline × journeys and the values sum to
+    the conversions above the baseline: a channel's value is the conversions it adds, not the traffic it
+    carries (docs/DECISIONS.md "Attribution truth"). Shapley value of c = Σ over S without c of
+    |S|!(n-|S|-1)!/n! · (v(S ∪ c) - v(S)), by enumerating all 2^n subsets (portable SQL: bitwise `&`,
+    bit_count). Limit: n <= var gtm__attribution_shapley_max_channels (default 12: 4,096 subsets); a test
+    fails when more channels appear. Negative values are clipped to 0 for the credit share. `credit_weight` =
+    max(value, 0) per converting journey through the channel: the weight fct_attribution_credits splits the
+    non-baseline part of each conversion with, so that the credits summed over conversions follow the Shapley
+    values (a value already counts the conversions the channel is on; splitting each of them by the raw value
+    would count that presence twice). -#}
 {%- set max_channels = var('gtm__attribution_shapley_max_channels') -%}
 
 with
@@ -20,44 +23,9 @@ journey_steps as (
         conversion_type,
         journey_id,
         channel,
+        channel_bit,
         is_converted
     from {{ ref('int_attribution_journey_steps') }}
-
-),
-
-distinct_channels as (
-
-    select distinct channel
-    from journey_steps
-
-),
-
-channel_bits as (
-
-    select
-        channel,
-        cast(power(2, dense_rank() over (order by channel) - 1) as bigint) as channel_bit
-    from distinct_channels
-
-),
-
-player_count as (
-
-    select count(*) as players
-    from channel_bits
-
-),
-
-journey_sets as (
-
-    select
-        journey_steps.conversion_type,
-        journey_steps.journey_id,
-        max(case when journey_steps.is_converted then 1 else 0 end) as is_converted,
-        sum(distinct channel_bits.channel_bit) as channel_set
-    from journey_steps
-    inner join channel_bits on journey_steps.channel = channel_bits.channel
-    group by journey_steps.conversion_type, journey_steps.journey_id
 
 ),
 
@@ -66,11 +34,26 @@ set_rates as (
     select
         conversion_type,
         channel_set,
-        count(*) as journeys,
-        sum(is_converted) as conversions,
-        cast(sum(is_converted) as double) / count(*) as conversion_rate
-    from journey_sets
-    group by conversion_type, channel_set
+        journeys,
+        conversion_rate,
+        baseline_rate
+    from {{ ref('int_attribution_channel_sets') }}
+
+),
+
+channel_bits as (
+
+    select distinct
+        channel,
+        channel_bit
+    from journey_steps
+
+),
+
+player_count as (
+
+    select count(*) as players
+    from channel_bits
 
 ),
 
@@ -85,11 +68,12 @@ subsets as (
 
 coalition_values as (
 
-    -- v(S): journeys of every observed set T, converting at the rate of the set T ∩ S
+    -- v(S): journeys of every observed set T, converting at the rate of the set T ∩ S (the baseline rate
+    -- where no journey had that set, the empty set among them)
     select
         observed.conversion_type,
         subsets.coalition,
-        sum(observed.journeys * coalesce(restricted_set.conversion_rate, 0)) as coalition_value
+        sum(observed.journeys * coalesce(restricted_set.conversion_rate, observed.baseline_rate)) as coalition_value
     from set_rates as observed
     cross join subsets
     left join set_rates as restricted_set

@@ -10,7 +10,10 @@
     credit weight (its Markov removal effect or Shapley value per converting journey through it, for that
     conversion type: summed over conversions, credits then follow the model's channel values instead of
     counting a channel's presence twice), then equally over the channel's touches; when every channel on the
-    path has weight 0, linear. -#}
+    path has weight 0, linear. Before that split they take out the conversion's baseline share (its channel
+    set's, int_attribution_channel_sets: the part a journey through the weakest channel alone would also have
+    converted): it goes to one `(baseline)` row per conversion (is_baseline; every rule-based credit 0 there),
+    so the data-driven credits on channels are the conversions the channels added. -#}
 {%- set u = var('gtm__attribution_u_shaped_weights') -%}
 {%- set w = var('gtm__attribution_w_shaped_weights') -%}
 
@@ -63,6 +66,52 @@ shapley as (
 
 ),
 
+journey_channels as (
+
+    -- the channels on each conversion's path (a converting journey is one conversion)
+    select distinct
+        conversion_type,
+        journey_id as conversion_id,
+        channel_bit
+    from {{ ref('int_attribution_journey_steps') }}
+    where is_converted
+
+),
+
+channel_sets as (
+
+    select
+        conversion_type,
+        channel_set,
+        baseline_share
+    from {{ ref('int_attribution_channel_sets') }}
+
+),
+
+conversion_channel_sets as (
+
+    select
+        conversion_type,
+        conversion_id,
+        sum(channel_bit) as channel_set
+    from journey_channels
+    group by conversion_type, conversion_id
+
+),
+
+conversion_baselines as (
+
+    select
+        conversion_channel_sets.conversion_id,
+        channel_sets.baseline_share
+    from conversion_channel_sets
+    inner join channel_sets
+        on
+            conversion_channel_sets.conversion_type = channel_sets.conversion_type
+            and conversion_channel_sets.channel_set = channel_sets.channel_set
+
+),
+
 raw_weights as (
 
     select
@@ -101,6 +150,7 @@ raw_weights as (
         ) as time_decay_weight,
         coalesce(markov.markov_credit_weight, 0) as markov_channel_weight,
         coalesce(shapley.shapley_credit_weight, 0) as shapley_channel_weight,
+        coalesce(conversion_baselines.baseline_share, 0) as baseline_share,
         count(*) over (
             partition by windowed_touches.conversion_id, windowed_touches.channel
         ) as channel_touch_count
@@ -113,6 +163,7 @@ raw_weights as (
         on
             windowed_touches.conversion_type = shapley.conversion_type
             and windowed_touches.channel = shapley.channel
+    left join conversion_baselines on windowed_touches.conversion_id = conversion_baselines.conversion_id
 
 ),
 
@@ -160,17 +211,94 @@ credits as (
         / sum(weights.w_shaped_weight) over (partition by weights.conversion_id) as w_shaped_credit,
         weights.time_decay_weight
         / sum(weights.time_decay_weight) over (partition by weights.conversion_id) as time_decay_credit,
-        case
+        (1 - weights.baseline_share) * case
             when sum(weights.markov_weight) over (partition by weights.conversion_id) > 0
                 then weights.markov_weight / sum(weights.markov_weight) over (partition by weights.conversion_id)
             else cast(1 as double) / weights.touch_count
         end as markov_credit,
-        case
+        (1 - weights.baseline_share) * case
             when sum(weights.shapley_weight) over (partition by weights.conversion_id) > 0
                 then weights.shapley_weight / sum(weights.shapley_weight) over (partition by weights.conversion_id)
             else cast(1 as double) / weights.touch_count
         end as shapley_credit
     from weights
+
+),
+
+baseline_credits as (
+
+    -- the data-driven models' `(baseline)` row of each conversion with a baseline share (touch columns NULL,
+    -- typed as the touch rows': `case when false then <column> end`)
+    select
+        {{ dbt.concat(['conversion_id', "'|(baseline)'"]) }} as attribution_touch_id,
+        conversion_id,
+        conversion_type,
+        converted_at,
+        '(baseline)' as touchpoint_id,
+        case when false then touchpoint_type end as touchpoint_type,
+        case when false then touched_at end as touched_at,
+        '(baseline)' as channel,
+        case when false then campaign_key end as campaign_key,
+        case when false then crm_campaign_id end as crm_campaign_id,
+        false as is_no_touch,
+        true as is_baseline,
+        case when false then touch_number end as touch_number,
+        touch_count,
+        case when false then days_before_conversion end as days_before_conversion,
+        amount,
+        currency,
+        cast(0 as double) as first_touch_credit,
+        cast(0 as double) as last_touch_credit,
+        cast(0 as double) as last_non_direct_credit,
+        cast(0 as double) as linear_credit,
+        cast(0 as double) as u_shaped_credit,
+        cast(0 as double) as w_shaped_credit,
+        cast(0 as double) as time_decay_credit,
+        baseline_share as markov_credit,
+        baseline_share as shapley_credit
+    from credits
+    where touch_number = 1 and baseline_share > 0
+
+),
+
+touch_credits as (
+
+    select
+        attribution_touch_id,
+        conversion_id,
+        conversion_type,
+        converted_at,
+        touchpoint_id,
+        touchpoint_type,
+        touched_at,
+        channel,
+        campaign_key,
+        crm_campaign_id,
+        is_no_touch,
+        false as is_baseline,
+        touch_number,
+        touch_count,
+        days_before_conversion,
+        amount,
+        currency,
+        first_touch_credit,
+        last_touch_credit,
+        last_non_direct_credit,
+        linear_credit,
+        u_shaped_credit,
+        w_shaped_credit,
+        time_decay_credit,
+        markov_credit,
+        shapley_credit
+    from credits
+
+),
+
+all_credits as (
+
+    select * from touch_credits
+    union all
+    select * from baseline_credits
 
 ),
 
@@ -188,6 +316,7 @@ final as (
         campaign_key,
         crm_campaign_id,
         is_no_touch,
+        is_baseline,
         touch_number,
         touch_count,
         days_before_conversion,
@@ -212,7 +341,7 @@ final as (
         round(time_decay_credit * amount, 6) as time_decay_amount,
         round(markov_credit * amount, 6) as markov_amount,
         round(shapley_credit * amount, 6) as shapley_amount
-    from credits
+    from all_credits
 
 )
 
