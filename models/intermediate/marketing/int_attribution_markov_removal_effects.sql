@@ -140,7 +140,10 @@ step_0 as (
             step_{{ i - 1 }}.conversion_type,
             step_{{ i - 1 }}.removed_channel,
             transition_probabilities.to_state as state,
-            sum(step_{{ i - 1 }}.mass * transition_probabilities.probability) as mass
+            -- order-independent sum (macro exact_sum): a float sum in another order could move a value
+            -- across the 12th decimal and change a row between builds (incremental = full refresh)
+            {{ gtm_warehouse.exact_sum('step_' ~ (i - 1) ~ '.mass * transition_probabilities.probability', 15) }}
+                as mass
         from step_{{ i - 1 }}
         inner join transition_probabilities
             on
@@ -172,7 +175,7 @@ in_flight as (
 
     select
         conversion_type,
-        sum(mass) as in_flight_mass
+        {{ gtm_warehouse.exact_sum('mass', 15) }} as in_flight_mass
     from step_{{ iterations }}
     where state not in ('(conversion)', '(null)') and removed_channel = '(none)'
     group by conversion_type

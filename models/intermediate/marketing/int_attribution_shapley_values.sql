@@ -73,7 +73,10 @@ coalition_values as (
     select
         observed.conversion_type,
         subsets.coalition,
-        sum(observed.journeys * coalesce(restricted_set.conversion_rate, observed.baseline_rate)) as coalition_value
+        -- order-independent sums (macro exact_sum): the same values on every engine and build
+        {{ gtm_warehouse.exact_sum(
+            'observed.journeys * coalesce(restricted_set.conversion_rate, observed.baseline_rate)', 9,
+        ) }} as coalition_value
     from set_rates as observed
     cross join subsets
     left join set_rates as restricted_set
@@ -133,10 +136,11 @@ shapley as (
     select
         marginal_contributions.conversion_type,
         marginal_contributions.channel,
-        sum(
-            marginal_contributions.marginal_contribution
-            * size_factorial.factorial * rest_factorial.factorial / all_factorial.factorial
-        ) as shapley_value
+        {{ gtm_warehouse.exact_sum(
+            'marginal_contributions.marginal_contribution'
+            ~ ' * size_factorial.factorial * rest_factorial.factorial / all_factorial.factorial',
+            9,
+        ) }} as shapley_value
     from marginal_contributions
     cross join player_count
     inner join factorials as size_factorial on marginal_contributions.coalition_size = size_factorial.k
