@@ -537,13 +537,29 @@ def _erased_truth_view(con: duckdb.DuckDBPyConnection, have: set[str]) -> bool:
         linkable_requests as (
             select identifier_type, identifier_value from requests
             where identifier_type != 'anonymous_id' or identifier_value in (select anonymous_id from linked_devices)
+        ),
+        -- The same for CRM records: the data ties a lead or contact to a person only through a usable email
+        -- (its own, or the one of the contact it converted into / the lead it came from). A record whose
+        -- email is junk ('n/a', 'name at domain') on both sides is nobody's the warehouse can know.
+        contacts_with_email as (
+            select contact_id from staging.stg_crm__contacts where email is not null
+        ),
+        linked_crm_records as (
+            select 'crm_lead_id' as identifier_type, lead_id as identifier_value from staging.stg_crm__leads
+            where email is not null or converted_contact_id in (select contact_id from contacts_with_email)
+            union
+            select 'crm_contact_id', contact_id from contacts_with_email
+            union
+            select 'crm_contact_id', converted_contact_id from staging.stg_crm__leads
+            where email is not null and converted_contact_id is not null
         )
         select distinct single.identifier_type, single.identifier_value
         from linkable_requests
         join single as asked using (identifier_type, identifier_value)
         join single on single.person_id = asked.person_id
-        where single.identifier_type != 'anonymous_id'
+        where single.identifier_type not in ('anonymous_id', 'crm_lead_id', 'crm_contact_id')
             or single.identifier_value in (select anonymous_id from linked_devices)
+            or (single.identifier_type, single.identifier_value) in (select * from linked_crm_records)
             or (single.identifier_type, single.identifier_value) in (select * from requests)
         union
         select requests.identifier_type, requests.identifier_value
