@@ -234,24 +234,26 @@ final as (
         '{{ var("gtm__reporting_currency") }}' as currency,
         impressions,
         clicks,
-        -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
-        round(spend, 6) as spend,
+        -- No rounding here: every figure is an exact sum (macro exact_sum) or one division of exact sums, the
+        -- same double on every engine and build. Rounding an exact sum again can land on a .5 tie, which
+        -- DuckDB (scaled double) and Spark (exact decimal expansion) round apart.
+        spend,
         has_spend_row,
         unconverted_spend_rows,
-        round(attributed_signups, 6) as attributed_signups,
-        round(attributed_leads, 6) as attributed_leads,
-        round(attributed_mqls, 6) as attributed_mqls,
-        round(attributed_opportunities, 6) as attributed_opportunities,
-        round(attributed_wins, 6) as attributed_wins,
-        round(attributed_pipeline, 6) as attributed_pipeline,
-        round(attributed_revenue, 6) as attributed_revenue,
-        round(case when attributed_leads > 0 and has_spend_row then spend / attributed_leads end, 6) as cost_per_lead,
-        round(case when attributed_mqls > 0 and has_spend_row then spend / attributed_mqls end, 6) as cost_per_mql,
-        round(
-            case when attributed_opportunities > 0 and has_spend_row then spend / attributed_opportunities end, 6
-        ) as cost_per_opportunity,
-        round(case when spend > 0 then attributed_revenue / spend end, 9) as roas,
-        round(case when spend > 0 then attributed_pipeline / spend end, 9) as pipeline_roas
+        attributed_signups,
+        attributed_leads,
+        attributed_mqls,
+        attributed_opportunities,
+        attributed_wins,
+        attributed_pipeline,
+        attributed_revenue,
+        case when attributed_leads > 0 and has_spend_row then spend / attributed_leads end as cost_per_lead,
+        case when attributed_mqls > 0 and has_spend_row then spend / attributed_mqls end as cost_per_mql,
+        case
+            when attributed_opportunities > 0 and has_spend_row then spend / attributed_opportunities
+        end as cost_per_opportunity,
+        case when spend > 0 then attributed_revenue / spend end as roas,
+        case when spend > 0 then attributed_pipeline / spend end as pipeline_roas
     from joined
 
 )
