@@ -213,10 +213,12 @@ final as (
         round(effects.conversion_probability, 12) as conversion_probability,
         round(effects.conversion_probability_without_channel, 12) as conversion_probability_without_channel,
         round(effects.removal_effect, 12) as removal_effect,
-        round(
-            effects.removal_effect
-            / nullif(sum(effects.removal_effect) over (partition by effects.conversion_type), 0),
-            12
+        -- over the rounded effects summed as integers (a float sum in another order moved shares across
+        -- their 12th decimal between builds): one division, the same double on every engine and build
+        round(effects.removal_effect, 12) / nullif(
+            sum(cast(round(effects.removal_effect * 1e12) as bigint)) over (partition by effects.conversion_type)
+            / 1e12,
+            0
         ) as removal_effect_share,
         coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,
         -- the rounded removal effect over an integer: the same double on every engine

@@ -159,10 +159,12 @@ final as (
         shapley.channel,
         -- rounded: float sums in another order must not change a build's rows (incremental = full refresh)
         round(shapley.shapley_value, 9) as shapley_value,
-        round(
-            greatest(shapley.shapley_value, 0)
-            / nullif(sum(greatest(shapley.shapley_value, 0)) over (partition by shapley.conversion_type), 0),
-            12
+        -- over the non-negative values summed as integers (order-independent): the same double everywhere
+        greatest(round(shapley.shapley_value, 9), 0) / nullif(
+            sum(cast(round(greatest(shapley.shapley_value, 0) * 1e9) as bigint))
+                over (partition by shapley.conversion_type)
+            / 1e9,
+            0
         ) as shapley_share,
         coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,
         -- the rounded value over an integer: the same double on every engine
