@@ -216,8 +216,7 @@ final as (
         -- over the rounded effects summed as integers (a float sum in another order moved shares across
         -- their 12th decimal between builds): one division, the same double on every engine and build
         round(effects.removal_effect, 12) / nullif(
-            sum(cast(round(effects.removal_effect * 1e12) as bigint)) over (partition by effects.conversion_type)
-            / 1e12,
+            {{ gtm_warehouse.exact_sum('effects.removal_effect', 12, over='partition by effects.conversion_type') }},
             0
         ) as removal_effect_share,
         coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,

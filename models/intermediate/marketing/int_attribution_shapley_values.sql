@@ -161,9 +161,9 @@ final as (
         round(shapley.shapley_value, 9) as shapley_value,
         -- over the non-negative values summed as integers (order-independent): the same double everywhere
         greatest(round(shapley.shapley_value, 9), 0) / nullif(
-            sum(cast(round(greatest(shapley.shapley_value, 0) * 1e9) as bigint))
-                over (partition by shapley.conversion_type)
-            / 1e9,
+            {{ gtm_warehouse.exact_sum(
+                'greatest(shapley.shapley_value, 0)', 9, over='partition by shapley.conversion_type',
+            ) }},
             0
         ) as shapley_share,
         coalesce(channel_journeys.converting_journeys, 0) as converting_journeys,
