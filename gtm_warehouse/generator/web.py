@@ -176,6 +176,10 @@ def simulate_web(rng: np.random.Generator, cfg: C.GeneratorConfig, chunk: int, p
     campaign = _campaign_for(rng, channel)
     # re-entry visits: < 30 min after the previous visit on the device, through a new paid campaign
     reentry = (~first_on_dev) & (rng.random(nv) < 0.04)
+    # never two in a row: the new campaign is drawn against the previous visit's campaign as first drawn,
+    # which a re-entry before it would already have replaced (two re-entries could share a campaign, so
+    # the warehouse would rightly merge them into one session)
+    reentry &= ~np.r_[False, reentry[:-1]]
     prev_camp = np.r_[-1, campaign[:-1]]
     pick = PAID_CAMPAIGNS[rng.integers(0, len(PAID_CAMPAIGNS), nv)]
     pick = np.where(pick == prev_camp, PAID_CAMPAIGNS[(np.searchsorted(PAID_CAMPAIGNS, pick) + 1) % len(PAID_CAMPAIGNS)], pick)
