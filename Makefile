@@ -56,9 +56,14 @@ build: setup ## dbt build (models, data tests, unit tests)
 freshness: setup ## dbt source freshness on the loaded data
 	$(DBT) source freshness
 
+# Parallelism of `make test` (CI has 2 cores): sqlfluff lint processes (dbt templates each file in the main
+# process, the workers parse and lint) and pytest-xdist workers (whole test files per worker; 0 = one process).
+LINT_PROCESSES ?= 2
+PYTEST_WORKERS ?= 2
+
 lint: setup ## sqlfluff lint of models, macros-generated SQL and singular tests
 	@mkdir -p $(dir $(DUCKDB_PATH))  # the dbt templater opens the warehouse file
-	$(VENV)/bin/sqlfluff lint models tests/singular analyses
+	$(VENV)/bin/sqlfluff lint --processes $(LINT_PROCESSES) models tests/singular analyses
 
 # Headless browser of the roundup email check (tests_py/test_roundup.py): Debian's chromium, driven by
 # Playwright. Installed with apt-get when absent (root); GTM_CHROMIUM=/path/to/chromium uses another one.
@@ -72,7 +77,7 @@ roundup: setup ## Render each account's monthly roundup email from $(DUCKDB_PATH
 	$(PY) scripts/render_roundup.py --database $(DUCKDB_PATH) --out data/roundups
 
 pytest: setup browser ## pytest (generator, loader, warehouse built from generated data vs ground truth)
-	$(VENV)/bin/pytest -m "not spark"
+	$(VENV)/bin/pytest -m "not spark" $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 # --- Reverse ETL: every destination of models/exposures/_reverse_etl__exposures.yml -> $(EXPORT_DIR) ---------
 export: setup ## Reverse ETL: sync every destination (or DESTINATION=name) from $(DUCKDB_PATH) into $(EXPORT_DIR)
@@ -107,18 +112,33 @@ test-spark: spark-setup ## Build generated data on DuckDB and on local Spark, co
 	@rm -rf $(SPARK_TEST_DIR) && mkdir -p $(SPARK_TEST_DIR)
 	@$(call timed,generate,$(PY) scripts/generate_data.py --events $(SPARK_TEST_EVENTS) --seed 7 \
 		--as-of 2026-11-01T00:00:00Z --out $(SPARK_TEST_DIR)/raw --truth $(SPARK_TEST_DIR)/truth --quiet)
-	@$(call timed,duckdb load,$(SPARK_ENV) $(PY) scripts/load_raw.py --from $(SPARK_TEST_DIR)/raw --quiet)
-	@$(call timed,duckdb build,$(SPARK_ENV) DBT_TARGET=duckdb $(DBT) build --quiet \
-		--target-path $(SPARK_TEST_DIR)/target_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb)
-	@$(call timed,spark load,$(SPARK_ENV) $(PY) scripts/load_raw.py --engine spark --from $(SPARK_TEST_DIR)/raw --quiet)
-	@$(call timed,spark build,$(SPARK_ENV) DBT_TARGET=spark $(DBT) build --quiet $(SPARK_BUILD_EXCLUDE) \
-		--target-path $(SPARK_TEST_DIR)/target_spark --log-path $(SPARK_TEST_DIR)/logs_spark)
+	@# The DuckDB side (load, build) runs beside the Spark side (load, build): they share only the raw files.
+	@# Its output goes to $(SPARK_TEST_DIR)/duckdb_side.log, printed once both sides are done.
+	@( $(call timed,duckdb load,$(SPARK_ENV) $(PY) scripts/load_raw.py --from $(SPARK_TEST_DIR)/raw --quiet); \
+	  $(call timed,duckdb build,$(SPARK_ENV) DBT_TARGET=duckdb $(DBT) build --quiet \
+		--target-path $(SPARK_TEST_DIR)/target_duckdb --log-path $(SPARK_TEST_DIR)/logs_duckdb) \
+	) > $(SPARK_TEST_DIR)/duckdb_side.log 2>&1 & duckdb_side=$$!; \
+	( $(call timed,spark load,$(SPARK_ENV) $(PY) scripts/load_raw.py --engine spark --from $(SPARK_TEST_DIR)/raw --quiet); \
+	  $(call timed,spark build,$(SPARK_ENV) DBT_TARGET=spark $(DBT) build --quiet $(SPARK_BUILD_EXCLUDE) \
+		--target-path $(SPARK_TEST_DIR)/target_spark --log-path $(SPARK_TEST_DIR)/logs_spark) \
+	); spark_rc=$$?; \
+	wait $$duckdb_side; duckdb_rc=$$?; \
+	echo "test-spark: DuckDB side (run beside the Spark side):"; cat $(SPARK_TEST_DIR)/duckdb_side.log; \
+	if [ $$duckdb_rc -ne 0 ] || [ $$spark_rc -ne 0 ]; then \
+		echo "test-spark: failed (DuckDB side exit $$duckdb_rc, Spark side exit $$spark_rc)"; exit 1; fi
 	@# Second run of the Segment base models: Spark's incremental shape (insert_overwrite of _dq_bucket
 	@# partitions) must give what DuckDB's full build gave; the comparison checks it.
 	@$(call timed,spark incremental run,$(SPARK_ENV) DBT_TARGET=spark $(DBT) run --quiet --select path:models/staging/segment/base \
 		--target-path $(SPARK_TEST_DIR)/target_spark --log-path $(SPARK_TEST_DIR)/logs_spark)
-	@$(call timed,compare,$(SPARK_ENV) $(PY) scripts/compare_engines.py)
-	@$(call timed,pytest -m spark,$(SPARK_ENV) $(VENV)/bin/pytest -m spark)
+	@# The comparison and `pytest -m spark` (its own Spark state, and Spark's table files read as parquet) run
+	@# side by side; pytest's output goes to $(SPARK_TEST_DIR)/pytest_spark.log, printed after the comparison.
+	@( $(call timed,pytest -m spark,$(SPARK_ENV) $(VENV)/bin/pytest -m spark) ) > $(SPARK_TEST_DIR)/pytest_spark.log 2>&1 & \
+	pytest_side=$$!; \
+	( $(call timed,compare,$(SPARK_ENV) $(PY) scripts/compare_engines.py) ); compare_rc=$$?; \
+	wait $$pytest_side; pytest_rc=$$?; \
+	echo "test-spark: pytest -m spark (run beside the comparison):"; cat $(SPARK_TEST_DIR)/pytest_spark.log; \
+	if [ $$compare_rc -ne 0 ] || [ $$pytest_rc -ne 0 ]; then \
+		echo "test-spark: failed (compare exit $$compare_rc, pytest -m spark exit $$pytest_rc)"; exit 1; fi
 
 TRUTH_EVENTS ?= 200000
 truth: setup ## Generate data, build, compare with the ground truth: prints `name: value` per figure
