@@ -56,6 +56,11 @@ build: setup ## dbt build (models, data tests, unit tests)
 freshness: setup ## dbt source freshness on the loaded data
 	$(DBT) source freshness
 
+STATE_DIR ?= data/state
+refresh: setup ## Scheduled runs: build only what new loads or changed code reach (freshness gate; FULL=1 builds all)
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(PY) scripts/refresh.py --state-dir $(STATE_DIR) $(if $(FULL),--full)
+
 # Parallelism of `make test` (CI has 2 cores): sqlfluff lint processes (dbt templates each file in the main
 # process, the workers parse and lint) and pytest-xdist workers (whole test files per worker; 0 = one process).
 LINT_PROCESSES ?= 2

@@ -38,6 +38,7 @@ TARGET_SCALE_EVENTS = 10_000_000
 TARGETS = {
     "full_build_vs_sort_window": ("full build <= 25x the sort-window reference", 25.0),
     "noop_vs_full": ("no-op incremental run (nothing new loaded) <= 10% of the full build", 0.10),
+    "noop_gated_vs_full": ("the same no-op through the freshness gate (make refresh) <= 10% of the full build", 0.10),
     "append_marginal_vs_full": ("1% append: incremental minus no-op <= 5% of the full build", 0.05),
     "peak_memory": ("peak memory of every step (generator, loader, dbt) <= 4 GiB", 4 * GIB),
     "generator_events_per_second": ("generator >= 500k events/s", 500_000),
@@ -49,7 +50,8 @@ TARGETS = {
 # Targets where the measured value must be at least the figure (the others: at most).
 AT_LEAST_TARGETS = {"generator_events_per_second"}
 # Steps whose peak memory counts for the peak_memory target.
-MEMORY_STEPS = ("generate", "load", "full_build", "build_with_tests", "incremental_noop", "load_increment",
+MEMORY_STEPS = ("generate", "load", "full_build", "build_with_tests", "incremental_noop", "incremental_noop_gated",
+                "load_increment",
                 "incremental")
 
 SEGMENT_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
@@ -396,6 +398,27 @@ def summarize_run_results(results: dict | None) -> dict[str, Any]:
             "errors": errors, "test_failures": failures}
 
 
+def step_gated_noop(cfg: BenchConfig, work: Path, database: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """The no-op through the freshness gate of `make refresh` (scripts/refresh.py --command run): the state of
+    the build above is recorded first (not timed), then the gated run finds nothing fresher or modified."""
+    cmd = [sys.executable, str(PROJECT_DIR / "scripts" / "refresh.py"), "--state-dir", str(work / "state"),
+           "--target-path", str(work / "target_refresh"), "--quiet"]
+    env = dbt_env(cfg, database)
+    log("incremental_noop_gated: scripts/refresh.py --record-only, then --command run")
+    recorded = run_measured([*cmd, "--record-only"], work / "logs" / "gate_record.log", env=env,
+                            interval=cfg.sample_interval)
+    if recorded.returncode != 0:
+        raise BenchError(f"recording the gate's state failed; see {recorded.log}")
+    step = run_measured([*cmd, "--command", "run"], work / "logs" / "incremental_noop_gated.log", env=env,
+                        interval=cfg.sample_interval)
+    if step.returncode != 0:
+        raise BenchError(f"incremental_noop_gated failed; see {step.log}")
+    out = step.as_dict()
+    out["record_seconds"] = round(recorded.seconds, 3)
+    out["note"] = Path(step.log).read_text().strip().splitlines()[-1]
+    return out
+
+
 def slowest_models(run_results_path: Path, wall_seconds: float, n: int = 10) -> list[dict[str, Any]]:
     results = json.loads(run_results_path.read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
@@ -466,6 +489,7 @@ def evaluate(result: dict[str, Any]) -> dict[str, Any]:
     export_rss = (result.get("export") or {}).get("peak_rss_bytes")
     values = {"full_build_vs_sort_window": ratios["full_build_vs_sort_window"],
               "noop_vs_full": ratios["noop_vs_full"],
+              "noop_gated_vs_full": ratios.get("noop_gated_vs_full"),
               "append_marginal_vs_full": ratios["append_marginal_vs_full"],
               "peak_memory": peak,
               "generator_events_per_second": (result.get("generate") or {}).get("events_per_second"),
@@ -515,6 +539,9 @@ def report(result: dict[str, Any]) -> str:
     rows.append(("incremental no-op (nothing new)", noop["seconds"], noop["peak_rss_bytes"], noop["peak_spill_bytes"],
                  f"dbt elapsed {fmt_seconds(noop['dbt_elapsed_seconds'])}, "
                  f"start-up/parse {fmt_seconds(noop['dbt_overhead_seconds'])}"))
+    gated = result.get("incremental_noop_gated")
+    if gated:
+        rows.append(("no-op through the gate (refresh)", gated["seconds"], gated["peak_rss_bytes"], None, gated["note"]))
     rows.append(("load increment (append)", result["load_increment"]["seconds"],
                  result["load_increment"]["peak_rss_bytes"], None, f"{result['generate']['increment_events']:,} events"))
     inc = result["incremental"]
@@ -620,6 +647,7 @@ def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, A
     # No-op incremental run: nothing new loaded since the build above, so every incremental model finds no
     # new rows; what it costs is the fixed price of an incremental run (scope checks, dbt per model).
     result["incremental_noop"] = step_dbt(cfg, work, database, "incremental_noop", ["run"], log)
+    result["incremental_noop_gated"] = step_gated_noop(cfg, work, database, log)
 
     increment = work / "raw" / "increment"
     if not increment.is_dir():
@@ -638,6 +666,7 @@ def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, A
         "build_with_tests_vs_full_build": _ratio((result["build_with_tests"] or {}).get("seconds"), full),
         "incremental_vs_full": _ratio(result["incremental"]["seconds"], full),
         "noop_vs_full": _ratio(result["incremental_noop"]["seconds"], full),
+        "noop_gated_vs_full": _ratio(result["incremental_noop_gated"]["seconds"], full),
         # What the 1% append costs beyond an incremental run that finds nothing new.
         "append_marginal_vs_full": _ratio(result["incremental"]["seconds"] - result["incremental_noop"]["seconds"],
                                           full),

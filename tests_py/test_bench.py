@@ -54,7 +54,8 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
 
     for key in ("events_requested", "events_written", "seed", "increment_fraction", "started_at", "git", "machine",
                 "limits", "loadavg", "lookback_hours", "generate", "load", "references", "full_build",
-                "build_with_tests", "incremental_noop", "load_increment", "incremental", "export", "slowest_models", "ratios",
+                "build_with_tests", "incremental_noop", "incremental_noop_gated", "load_increment", "incremental", "export",
+                "slowest_models", "ratios",
                 "targets", "total_seconds", "warehouse_bytes"):
         assert key in data, key
     assert data["events_requested"] == 5000 and data["events_written"] > 4000
@@ -67,7 +68,8 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
 
     gen = data["generate"]
     assert gen["seconds"] > 0 and gen["events_per_second"] > 0 and gen["increment_events"] > 0
-    for step in ("load", "full_build", "build_with_tests", "incremental_noop", "load_increment", "incremental"):
+    for step in ("load", "full_build", "build_with_tests", "incremental_noop", "incremental_noop_gated",
+                 "load_increment", "incremental"):
         assert isinstance(data[step]["seconds"], NUM) and data[step]["seconds"] > 0, step
         assert isinstance(data[step]["peak_rss_bytes"], int) and data[step]["peak_rss_bytes"] > 10 * 2**20, step
         assert data[step]["returncode"] == 0, step
@@ -75,6 +77,7 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
         assert data[step]["dbt_elapsed_seconds"] > 0 and data[step]["errors"] == []
     assert data["build_with_tests"]["test_failures"] == []
     assert "lookback" in data["incremental"]["note"]
+    assert "gated run, 0 nodes run" in data["incremental_noop_gated"]["note"]  # nothing new: nothing built
 
     for ref in ("scan", "sort_window"):
         assert data["references"][ref]["seconds"] >= 0
@@ -86,6 +89,7 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
     assert all(isinstance(m["seconds"], NUM) and 0 <= m["share_of_full_build"] <= 1 for m in data["slowest_models"])
     assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window",
                                    "build_with_tests_vs_full_build", "incremental_vs_full", "noop_vs_full",
+                                   "noop_gated_vs_full",
                                    "append_marginal_vs_full", "export_vs_full"}
     # the append's marginal cost (incremental minus no-op) may be <= 0 at this scale: timing noise
     assert all(isinstance(v, NUM) and v > 0 for k, v in data["ratios"].items()

@@ -1,5 +1,5 @@
-"""A full refresh and an incremental run after appending a late batch give identical rows, and a
-re-stitched person updates the person_id of earlier events."""
+"""A full refresh and an incremental run after appending a late batch give identical rows (the incremental runs
+go through the freshness gate of `make refresh`), and a re-stitched person updates the person_id of earlier events."""
 from __future__ import annotations
 
 import duckdb
@@ -7,7 +7,7 @@ import pytest
 
 from conftest import TRUTH_AS_OF
 
-from gtm_warehouse import workflow
+from gtm_warehouse import refresh, workflow
 
 # Every model whose rows must not depend on how the warehouse was built (all materialized models).
 SCHEMAS = ("staging", "intermediate", "marts")
@@ -29,14 +29,22 @@ def two_builds(tmp_path_factory):
     con = duckdb.connect(str(incremental))
     con.execute(f"copy (select message_id, person_id from marts.fct_events) to '{before}' (format parquet)")
     con.close()
+    # The incremental runs go through the freshness gate (`make refresh`): a run with nothing new does
+    # nothing, the run after the append builds what the Segment sources reach, and the comparison below
+    # proves that what it skipped did not need to run.
+    state, target = root / "state", root / "w_incremental" / "target"
+    run = lambda args: workflow.dbt(args, incremental, root / "w_incremental", check=False)  # noqa: E731
+    excludes = build_args[1:]
+    refresh.refresh(run, target, state, record_only=True)
+    noop = refresh.refresh(run, target, state, extra_args=excludes)
     workflow.load(raw / "increment", incremental, append=True)
-    workflow.dbt(build_args, incremental, root / "w_incremental")
+    gated = refresh.refresh(run, target, state, extra_args=excludes)
 
     full = root / "full" / "gtm.duckdb"
     workflow.load(raw, full)
     workflow.load(raw / "increment", full, append=True)
     workflow.dbt([*build_args, "--full-refresh"], full, root / "w_full")
-    return incremental, full, before
+    return incremental, full, before, noop, gated
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -52,7 +60,7 @@ KNOWN_GAPS: set[str] = set()
 
 
 def test_incremental_run_equals_full_refresh(two_builds):
-    incremental, full, _ = two_builds
+    incremental, full, *_ = two_builds
     con = duckdb.connect()
     con.execute(f"attach '{incremental}' as inc (read_only)")
     con.execute(f"attach '{full}' as ful (read_only)")
@@ -72,9 +80,18 @@ def test_incremental_run_equals_full_refresh(two_builds):
     assert not differences, f"incremental vs full refresh (rows only in incremental, only in full, total): {differences}"
 
 
+def test_the_gate_skips_a_run_with_nothing_new_and_builds_what_the_append_reaches(two_builds):
+    *_, noop, gated = two_builds
+    assert (noop.mode, noop.fresher_sources, noop.nodes_run) == ("gated", [], 0)
+    assert gated.mode == "gated" and "source:segment+" in gated.selection
+    assert {"segment.tracks", "segment.pages"} <= set(gated.fresher_sources)
+    assert all(name.startswith("segment.") for name in gated.fresher_sources)  # the append has Segment rows only
+    assert gated.nodes_run > 50
+
+
 def test_the_late_batch_changed_history(two_builds):
     """The comparison above is only meaningful if the late batch really re-stitched earlier events."""
-    incremental, _, before = two_builds
+    incremental, _, before, *_ = two_builds
     con = duckdb.connect(str(incremental), read_only=True)
     restitched = con.execute(f"""
         select count(*) from read_parquet('{before}') as b

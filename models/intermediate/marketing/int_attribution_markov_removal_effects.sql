@@ -1,10 +1,10 @@
 {#- Grain: one row per (conversion type, channel): the channel's removal effect in a first-order Markov
     chain over channel paths (int_attribution_journey_steps). States: (start), each channel, (conversion),
     (null). Transition probabilities are counted from the journeys. The probability of reaching (conversion)
-    from (start) is computed by pushing probability mass through the chain for var
-    gtm__attribution_markov_iterations steps (plain joins, portable; no matrix inversion), once for the full
-    chain and once per removed channel (mass entering the removed channel is lost). Removal effect =
-    1 - P(conversion without the channel) / P(conversion). Self-loops are dropped (same absorption
+    from (start) is the (start) row of the transition matrix raised to the power 2^k, the first power of two
+    >= var gtm__attribution_markov_iterations, by k repeated squarings (plain self-joins, portable; no matrix
+    inversion), once for the full chain and once per removed channel (mass entering the removed channel is
+    lost). Removal effect = 1 - P(conversion without the channel) / P(conversion). Self-loops are dropped (same absorption
     probabilities, faster convergence). `in_flight_mass` is the mass still moving after
     the last step (a test keeps it negligible: raise the var when paths are long).
     `credit_weight` = removal effect per converting journey through the channel: the weight
@@ -14,6 +14,12 @@
     journey, the credits summed over conversions follow the model's own channel values
     (conversions × removal-effect share), as the Markov attribution defines them. -#}
 {%- set iterations = var('gtm__attribution_markov_iterations') -%}
+{#- squarings: the smallest k with 2^k >= iterations (the chain runs 2^k steps) -#}
+{%- set ns = namespace(squarings=0) -%}
+{%- for _ in range(31) -%}
+    {%- if 2 ** ns.squarings < iterations -%}{%- set ns.squarings = ns.squarings + 1 -%}{%- endif -%}
+{%- endfor -%}
+{%- set squarings = ns.squarings -%}
 
 with
 
@@ -74,8 +80,7 @@ transition_probabilities as (
         cast(transitions as double) / sum(transitions) over (partition by conversion_type, from_state) as probability
     from edge_counts
     union all
-    -- (conversion) is absorbing: its mass is carried to the last step, so each step reads only the previous
-    -- one (a plan linear in the steps; summing every step's absorbed mass would re-expand them on Spark)
+    -- (conversion) is absorbing: its mass is carried to the last step, so the last power holds all of it
     select distinct
         conversion_type,
         '(conversion)' as from_state,
@@ -122,51 +127,92 @@ scenarios as (
 
 ),
 
-step_0 as (
+scenario_transitions as (
 
+    -- the chain of each scenario: every transition into (or out of) the removed channel is dropped, so the
+    -- mass that would enter it is lost
     select
-        conversion_type,
-        removed_channel,
-        '(start)' as state,
-        cast(1 as double) as mass
+        scenarios.conversion_type,
+        scenarios.removed_channel,
+        transition_probabilities.from_state,
+        transition_probabilities.to_state,
+        transition_probabilities.probability
     from scenarios
+    inner join transition_probabilities
+        on
+            scenarios.conversion_type = transition_probabilities.conversion_type
+            and scenarios.removed_channel != transition_probabilities.from_state
+            and scenarios.removed_channel != transition_probabilities.to_state
 
 ),
 
-{% for i in range(1, iterations + 1) %}
-    step_{{ i }} as (
+power_0 as (
+
+    -- power_k = the scenario's transition matrix to the power 2^k (repeated squaring): 2^squarings >=
+    -- gtm__attribution_markov_iterations steps in `squarings` joins. A plan of a few levels, not one per
+    -- step: Spark's optimizer spent minutes on the 60-level chain of the step-by-step form
+    select
+        conversion_type,
+        removed_channel,
+        from_state,
+        to_state,
+        probability
+    from scenario_transitions
+
+),
+
+{% for k in range(1, squarings + 1) %}
+    power_{{ k }} as (
 
         select
-            step_{{ i - 1 }}.conversion_type,
-            step_{{ i - 1 }}.removed_channel,
-            transition_probabilities.to_state as state,
+            left_factor.conversion_type,
+            left_factor.removed_channel,
+            left_factor.from_state,
+            right_factor.to_state,
             -- order-independent sum (macro exact_sum): a float sum in another order could move a value
             -- across the 12th decimal and change a row between builds (incremental = full refresh)
-            {{ gtm_warehouse.exact_sum('step_' ~ (i - 1) ~ '.mass * transition_probabilities.probability', 15) }}
-                as mass
-        from step_{{ i - 1 }}
-        inner join transition_probabilities
+            {{ gtm_warehouse.exact_sum('left_factor.probability * right_factor.probability', 15) }}
+                as probability
+        from power_{{ k - 1 }} as left_factor
+        inner join power_{{ k - 1 }} as right_factor
             on
-                step_{{ i - 1 }}.conversion_type = transition_probabilities.conversion_type
-                and step_{{ i - 1 }}.state = transition_probabilities.from_state
-                and step_{{ i - 1 }}.removed_channel != transition_probabilities.to_state
-        group by step_{{ i - 1 }}.conversion_type, step_{{ i - 1 }}.removed_channel, transition_probabilities.to_state
+                left_factor.conversion_type = right_factor.conversion_type
+                and left_factor.removed_channel = right_factor.removed_channel
+                and left_factor.to_state = right_factor.from_state
+        group by
+            left_factor.conversion_type,
+            left_factor.removed_channel,
+            left_factor.from_state,
+            right_factor.to_state
 
     ),
 {% endfor %}
+
+reached as (
+
+    -- where the mass that left (start) is after 2^squarings steps
+    select
+        conversion_type,
+        removed_channel,
+        to_state as state,
+        probability as mass
+    from power_{{ squarings }}
+    where from_state = '(start)'
+
+),
 
 conversion_probabilities as (
 
     select
         scenarios.conversion_type,
         scenarios.removed_channel,
-        coalesce(sum(last_step.mass), 0) as conversion_probability
+        coalesce(sum(reached.mass), 0) as conversion_probability
     from scenarios
-    left join step_{{ iterations }} as last_step
+    left join reached
         on
-            scenarios.conversion_type = last_step.conversion_type
-            and scenarios.removed_channel = last_step.removed_channel
-            and last_step.state = '(conversion)'
+            scenarios.conversion_type = reached.conversion_type
+            and scenarios.removed_channel = reached.removed_channel
+            and reached.state = '(conversion)'
     group by scenarios.conversion_type, scenarios.removed_channel
 
 ),
@@ -176,7 +222,7 @@ in_flight as (
     select
         conversion_type,
         {{ gtm_warehouse.exact_sum('mass', 15) }} as in_flight_mass
-    from step_{{ iterations }}
+    from reached
     where state not in ('(conversion)', '(null)') and removed_channel = '(none)'
     group by conversion_type
 
