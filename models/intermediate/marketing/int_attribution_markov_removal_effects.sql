@@ -127,10 +127,12 @@ scenarios as (
 
 ),
 
-scenario_transitions as (
+power_0 as (
 
     -- the chain of each scenario: every transition into (or out of) the removed channel is dropped, so the
-    -- mass that would enter it is lost
+    -- mass that would enter it is lost. power_k = this matrix to the power 2^k (repeated squaring):
+    -- 2^squarings >= gtm__attribution_markov_iterations steps in `squarings` joins. A plan of a few levels,
+    -- not one per step: Spark's optimizer spent minutes on the 60-level chain of the step-by-step form
     select
         scenarios.conversion_type,
         scenarios.removed_channel,
@@ -143,21 +145,6 @@ scenario_transitions as (
             scenarios.conversion_type = transition_probabilities.conversion_type
             and scenarios.removed_channel != transition_probabilities.from_state
             and scenarios.removed_channel != transition_probabilities.to_state
-
-),
-
-power_0 as (
-
-    -- power_k = the scenario's transition matrix to the power 2^k (repeated squaring): 2^squarings >=
-    -- gtm__attribution_markov_iterations steps in `squarings` joins. A plan of a few levels, not one per
-    -- step: Spark's optimizer spent minutes on the 60-level chain of the step-by-step form
-    select
-        conversion_type,
-        removed_channel,
-        from_state,
-        to_state,
-        probability
-    from scenario_transitions
 
 ),
 
