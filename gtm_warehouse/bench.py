@@ -37,6 +37,10 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 TARGET_SCALE_EVENTS = 10_000_000
 TARGETS = {
     "full_build_vs_sort_window": ("full build <= 25x the sort-window reference", 25.0),
+    # The same target for the foundation alone (staging, identity, sessions, core marts: FOUNDATION_SELECTOR),
+    # its models' own execution time within the full build; the team marts stand on it.
+    "foundation_vs_sort_window": ("foundation models (staging, identity, sessions, core marts) <= 25x sort-window",
+                                  25.0),
     "noop_vs_full": ("no-op incremental run (nothing new loaded) <= 10% of the full build", 0.10),
     "noop_gated_vs_full": ("the same no-op through the freshness gate (make refresh) <= 10% of the full build", 0.10),
     "append_marginal_vs_full": ("1% append: incremental minus no-op <= 5% of the full build", 0.05),
@@ -55,6 +59,11 @@ MEMORY_STEPS = ("generate", "load", "full_build", "build_with_tests", "increment
                 "incremental")
 
 SEGMENT_EVENT_TABLES = ("pages", "tracks", "identifies", "groups")
+
+# The foundation: every staging model, the core marts and everything they stand on (identity, sessions,
+# accounts, seeds). `--scope foundation` builds only this; a full run reports its share of the build.
+FOUNDATION_SELECTOR = "path:models/staging +path:models/marts/core"
+SCOPES = {"all": None, "foundation": FOUNDATION_SELECTOR}
 
 # (a) Every raw Segment event read once: every row, the id and a timestamp column forced.
 SCAN_SQL = """
@@ -245,12 +254,18 @@ class BenchConfig:
     reuse_data: bool = False             # keep generated data of an earlier run with the same arguments
     with_tests: bool = True              # also time `dbt build` with data and unit tests
     keep_warehouse: bool = True
-    dbt_select: str | None = None        # restrict every dbt step (tests of the machinery only)
+    scope: str = "all"                   # "foundation": only FOUNDATION_SELECTOR, no export
+    dbt_select: str | None = None        # restrict every dbt step (tests of the machinery; overrides scope)
     dbt_exclude: str | None = None
     export: bool = True                  # time `make export` if the Makefile has that target
 
     def resolved_workdir(self) -> Path:
         return (self.workdir or PROJECT_DIR / "data" / "bench" / str(self.events)).resolve()
+
+    def selection(self) -> str | None:
+        if self.scope not in SCOPES:
+            raise BenchError(f"unknown scope {self.scope!r}; use one of: {', '.join(SCOPES)}")
+        return self.dbt_select or SCOPES[self.scope]
 
 
 def bin_path(name: str) -> str:
@@ -358,7 +373,7 @@ def step_dbt(cfg: BenchConfig, work: Path, database: Path, name: str, args: list
     log(f"{name}: dbt {' '.join(args)}")
     temp_dir = Path(f"{database}.tmp")  # where DuckDB spills by default (profiles.yml sets no temp_directory)
     target, logs = work / "target", work / "logs" / "dbt"
-    select = (["--select", cfg.dbt_select] if cfg.dbt_select else []) + (
+    select = (["--select", *cfg.selection().split()] if cfg.selection() else []) + (
         ["--exclude", cfg.dbt_exclude] if cfg.dbt_exclude else [])
     cmd = [bin_path("dbt"), *args, *select, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
            "--target-path", str(target), "--log-path", str(logs)]
@@ -419,6 +434,41 @@ def step_gated_noop(cfg: BenchConfig, work: Path, database: Path, log: Callable[
     return out
 
 
+def foundation_nodes(manifest: dict) -> set[str]:
+    """FOUNDATION_SELECTOR resolved on a manifest: staging and core-mart models and their ancestors (seeds)."""
+    def is_model_under(uid: str, folder: str) -> bool:
+        node = manifest["nodes"].get(uid) or {}
+        return uid.startswith("model.") and node.get("original_file_path", "").startswith(folder)
+
+    stack = [uid for uid in manifest["nodes"]
+             if is_model_under(uid, "models/marts/core/") or is_model_under(uid, "models/staging/")]
+    found: set[str] = set()
+    while stack:
+        uid = stack.pop()
+        if uid in found:
+            continue
+        found.add(uid)
+        stack.extend(p for p in manifest["parent_map"].get(uid, []) if p.startswith(("model.", "seed.")))
+    return found
+
+
+def build_split(run_results_path: Path, manifest_path: Path) -> dict[str, Any]:
+    """The full build's own execution time (models and seeds, without dbt's per-invocation overhead), split
+    into the foundation (FOUNDATION_SELECTOR) and everything built on it (team marts, analyst layer)."""
+    results = json.loads(run_results_path.read_text())["results"]
+    foundation = foundation_nodes(json.loads(manifest_path.read_text()))
+    split = {"foundation_seconds": 0.0, "foundation_nodes": 0, "rest_seconds": 0.0, "rest_nodes": 0}
+    for r in results:
+        if not r["unique_id"].startswith(("model.", "seed.")):
+            continue
+        side = "foundation" if r["unique_id"] in foundation else "rest"
+        split[f"{side}_seconds"] += r.get("execution_time") or 0.0
+        split[f"{side}_nodes"] += 1
+    split["foundation_seconds"] = round(split["foundation_seconds"], 3)
+    split["rest_seconds"] = round(split["rest_seconds"], 3)
+    return split
+
+
 def slowest_models(run_results_path: Path, wall_seconds: float, n: int = 10) -> list[dict[str, Any]]:
     results = json.loads(run_results_path.read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
@@ -461,8 +511,9 @@ def step_export(cfg: BenchConfig, work: Path, database: Path, log: Callable[[str
     """Times the reverse ETL of every destination (what `make export` runs: scripts/reverse_etl.py, a first
     sync, every row sent) against the benchmark warehouse. The script is called directly, not through
     make, so that a benchmark never sets up or reinstalls the virtual environment."""
-    if not cfg.export:
-        return {"seconds": None, "peak_rss_bytes": None, "note": "export step skipped"}
+    if not cfg.export or cfg.scope != "all":
+        why = "--skip-export" if not cfg.export else f"scope {cfg.scope}: the exports read the team marts"
+        return {"seconds": None, "peak_rss_bytes": None, "note": f"export step skipped ({why})"}
     log("export: scripts/reverse_etl.py (every destination)")
     env = dbt_env(cfg, database)
     cmd = [sys.executable, "scripts/reverse_etl.py", "--database", str(database), "--export-dir", str(work / "exports")]
@@ -488,6 +539,7 @@ def evaluate(result: dict[str, Any]) -> dict[str, Any]:
     slowest = result["slowest_models"][0]["share_of_full_build"] if result["slowest_models"] else None
     export_rss = (result.get("export") or {}).get("peak_rss_bytes")
     values = {"full_build_vs_sort_window": ratios["full_build_vs_sort_window"],
+              "foundation_vs_sort_window": ratios.get("foundation_vs_sort_window"),
               "noop_vs_full": ratios["noop_vs_full"],
               "noop_gated_vs_full": ratios.get("noop_gated_vs_full"),
               "append_marginal_vs_full": ratios["append_marginal_vs_full"],
@@ -516,7 +568,9 @@ def fmt_bytes(v: int | None) -> str:
 def report(result: dict[str, Any]) -> str:
     lines = []
     lim = result["limits"]
+    scope = result.get("scope", "all")
     lines.append(f"Benchmark: {result['events_written']:,} events (requested {result['events_requested']:,}), "
+                 f"scope {scope}{'' if scope == 'all' else ' (' + str(result.get('dbt_selection')) + ')'}, "
                  f"memory_limit={lim['memory_limit']} duckdb threads={lim['duckdb_threads']} "
                  f"dbt threads={lim['dbt_threads']}, {result['machine']['cpu_affinity']} cores, "
                  f"load average before/after {result['loadavg']['start']} / {result['loadavg']['end']}")
@@ -531,6 +585,12 @@ def report(result: dict[str, Any]) -> str:
          result["full_build"]["peak_spill_bytes"], f"dbt elapsed {fmt_seconds(result['full_build']['dbt_elapsed_seconds'])}, "
          f"start-up/parse {fmt_seconds(result['full_build']['dbt_overhead_seconds'])}"),
     ]
+    fb = result["full_build"]
+    if fb.get("foundation_seconds") is not None:
+        rows.append(("  of which foundation models", fb["foundation_seconds"], None, None,
+                     f"{fb['foundation_nodes']} models and seeds (staging, identity, sessions, core marts)"))
+        rows.append(("  of which the rest", fb["rest_seconds"], None, None,
+                     f"{fb['rest_nodes']} models and seeds (team marts, analyst layer)"))
     if result.get("build_with_tests"):
         b = result["build_with_tests"]
         rows.append(("full build with tests", b["seconds"], b["peak_rss_bytes"], b["peak_spill_bytes"],
@@ -599,6 +659,8 @@ def run_benchmark(cfg: BenchConfig, log: Callable[[str], None] = print) -> dict[
         "limits": {"memory_limit": cfg.memory_limit, "duckdb_threads": cfg.duckdb_threads,
                    "dbt_threads": cfg.dbt_threads, "temp_directory": str(temp_dir)},
         "loadavg": {"start": loadavg()},
+        "scope": cfg.scope,
+        "dbt_selection": cfg.selection(),
         "workdir": str(work),
         "lookback_hours": lookback_hours(),
     }
@@ -638,6 +700,7 @@ def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, A
     models_only = ["build", "--exclude-resource-type", "test", "unit_test"]
     result["full_build"] = step_dbt(cfg, work, database, "full_build", models_only, log)
     result["slowest_models"] = slowest_models(work / "run_results_full_build.json", result["full_build"]["seconds"])
+    result["full_build"].update(build_split(work / "run_results_full_build.json", work / "target" / "manifest.json"))
     if cfg.with_tests:
         # --full-refresh: incremental models rebuilt from scratch, as in a first build.
         result["build_with_tests"] = step_dbt(cfg, work, database, "build_with_tests", ["build", "--full-refresh"], log)
@@ -663,6 +726,8 @@ def _run_steps(cfg: BenchConfig, work: Path, database: Path, result: dict[str, A
     result["ratios"] = {
         "full_build_vs_scan": _ratio(full, result["references"]["scan"]["seconds"]),
         "full_build_vs_sort_window": _ratio(full, result["references"]["sort_window"]["seconds"]),
+        "foundation_vs_sort_window": _ratio(result["full_build"]["foundation_seconds"],
+                                            result["references"]["sort_window"]["seconds"]),
         "build_with_tests_vs_full_build": _ratio((result["build_with_tests"] or {}).get("seconds"), full),
         "incremental_vs_full": _ratio(result["incremental"]["seconds"], full),
         "noop_vs_full": _ratio(result["incremental_noop"]["seconds"], full),

@@ -87,7 +87,12 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
     models = {m["model"] for m in data["slowest_models"]}
     assert models == {"base_segment__pages", "stg_segment__pages"}
     assert all(isinstance(m["seconds"], NUM) and 0 <= m["share_of_full_build"] <= 1 for m in data["slowest_models"])
-    assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window",
+    # the two pages models are foundation models: the split puts all of the build's own time there
+    fb = data["full_build"]
+    assert fb["foundation_nodes"] == 2 and fb["rest_nodes"] == 0 and fb["rest_seconds"] == 0
+    assert 0 < fb["foundation_seconds"] <= fb["seconds"]
+    assert data["scope"] == "all" and data["dbt_selection"] == "base_segment__pages stg_segment__pages"
+    assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window", "foundation_vs_sort_window",
                                    "build_with_tests_vs_full_build", "incremental_vs_full", "noop_vs_full",
                                    "noop_gated_vs_full",
                                    "append_marginal_vs_full", "export_vs_full"}
@@ -128,3 +133,49 @@ def test_failing_step_still_writes_what_was_measured(tmp_path, monkeypatch):
     assert data["error"] == "references failed (exit 1); see references.log"
     assert data["load"]["seconds"] == 1.0 and data["events_written"] == 10
     assert "full_build" not in data and len(data["loadavg"]["end"]) == 3
+
+
+def test_foundation_scope_selects_staging_core_marts_and_their_ancestors(tmp_path):
+    """The foundation split (and --scope foundation): staging and core marts with every model or seed they
+    stand on; a team mart, and an intermediate only team marts use, are not in it."""
+    def node(path):
+        return {"original_file_path": path}
+
+    manifest = {
+        "nodes": {
+            "model.p.stg_a": node("models/staging/a/stg_a.sql"),
+            "model.p.int_ids": node("models/intermediate/identity/int_ids.sql"),
+            "model.p.fct_events": node("models/marts/core/fct_events.sql"),
+            "model.p.int_team": node("models/intermediate/sales/int_team.sql"),
+            "model.p.fct_team": node("models/marts/sales/fct_team.sql"),
+            "seed.p.rules": node("seeds/rules.csv"),
+            "seed.p.team_rules": node("seeds/team_rules.csv"),
+            "test.p.not_null_x": node("models/marts/core/_core__models.yml"),
+        },
+        "parent_map": {
+            "model.p.stg_a": ["source.p.raw.a"],
+            "model.p.int_ids": ["model.p.stg_a", "seed.p.rules"],
+            "model.p.fct_events": ["model.p.int_ids"],
+            "model.p.int_team": ["model.p.fct_events", "seed.p.team_rules"],
+            "model.p.fct_team": ["model.p.int_team"],
+            "test.p.not_null_x": ["model.p.fct_events"],
+        },
+    }
+    assert bench.foundation_nodes(manifest) == {"model.p.stg_a", "model.p.int_ids", "model.p.fct_events",
+                                                "seed.p.rules"}
+
+    results = {"results": [{"unique_id": uid, "execution_time": t} for uid, t in (
+        ("model.p.stg_a", 1.0), ("model.p.int_ids", 2.0), ("model.p.fct_events", 3.0), ("seed.p.rules", 0.5),
+        ("model.p.int_team", 10.0), ("model.p.fct_team", 20.0), ("seed.p.team_rules", 0.25),
+        ("test.p.not_null_x", 99.0))]}
+    (tmp_path / "rr.json").write_text(json.dumps(results))
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert bench.build_split(tmp_path / "rr.json", tmp_path / "manifest.json") == {
+        "foundation_seconds": 6.5, "foundation_nodes": 4, "rest_seconds": 30.25, "rest_nodes": 3}
+
+    cfg = bench.BenchConfig(scope="foundation", workdir=tmp_path)
+    assert cfg.selection() == bench.FOUNDATION_SELECTOR
+    assert "scope foundation" in bench.step_export(cfg, tmp_path, tmp_path / "x.duckdb", lambda m: None)["note"]
+    assert bench.BenchConfig(scope="foundation", dbt_select="stg_a").selection() == "stg_a"
+    with pytest.raises(bench.BenchError, match="unknown scope"):
+        bench.BenchConfig(scope="most").selection()
