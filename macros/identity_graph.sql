@@ -319,11 +319,16 @@
       (ties: the smallest label); with no anchor in reach, the smallest label of its component, where
       labels sort by identifier priority (var gtm__identity_priority: email before CRM ids before
       anonymous ids).
-    A state is one sortable string, so that `min` picks the winner on any engine:
-        <0 anchored | 1 not> <3-digit hops to the anchor> <label = priority|type|value> -#}
+    A state orders as (0 anchored | 1 not, hops to the anchor, label), so that `min` picks the winner on
+    any engine. While propagating it is one bigint, not a string: flag * 10^15 + hops * 10^12 + the
+    label's rank among all labels (node_rank, label order), so the unrolled joins and aggregations hold
+    integers (30M events: the string states ran DuckDB out of its 4GB memory_limit). The output spells it
+    as before: `graph_state` = <0|1> <3-digit hops> <label>. -#}
 {% macro identity_stitch_ctes(prefix, filtered) -%}
     {%- set iterations = var('gtm__identity_max_iterations') -%}
-    {%- set string = dbt.type_string() %}
+    {%- set flag_unit = 1000000000000000 -%}
+    {%- set hop_unit = 1000000000000 -%}
+    {%- set bigint = dbt.type_bigint() %}
     {{ prefix }}graph_edges as (
 
         select
@@ -355,7 +360,7 @@
 
     ),
 
-    {{ prefix }}labelled_nodes as (
+    {{ prefix }}keyed_nodes as (
 
         select
             node_type,
@@ -366,18 +371,31 @@
 
     ),
 
+    {{ prefix }}labelled_nodes as (
+
+        -- a label is unique per node: its rank in label order stands for it while propagating
+        select
+            node_type,
+            node_value,
+            node_key,
+            is_anchor,
+            cast(row_number() over (order by node_key) as {{ bigint }}) as node_rank
+        from {{ prefix }}keyed_nodes
+
+    ),
+
     -- who listens to whom: every node hears itself; a non-anchor also hears its kept neighbours
     {{ prefix }}listeners as (
 
         select
-            node_key as listener_key,
-            node_key as speaker_key,
+            node_rank as listener_rank,
+            node_rank as speaker_rank,
             true as is_self
         from {{ prefix }}labelled_nodes
         union all
         select
-            listener.node_key as listener_key,
-            speaker.node_key as speaker_key,
+            listener.node_rank as listener_rank,
+            speaker.node_rank as speaker_rank,
             false as is_self
         from {{ prefix }}graph_edges as edges
         inner join {{ prefix }}labelled_nodes as listener
@@ -387,8 +405,8 @@
         where edges.is_kept and not listener.is_anchor
         union all
         select
-            listener.node_key as listener_key,
-            speaker.node_key as speaker_key,
+            listener.node_rank as listener_rank,
+            speaker.node_rank as speaker_rank,
             false as is_self
         from {{ prefix }}graph_edges as edges
         inner join {{ prefix }}labelled_nodes as listener
@@ -402,8 +420,8 @@
     {{ prefix }}state_0 as (
 
         select
-            node_key,
-            case when is_anchor then '0000' else '1000' end || node_key as state
+            node_rank,
+            case when is_anchor then 0 else {{ flag_unit }} end + node_rank as state
         from {{ prefix }}labelled_nodes
 
     ),
@@ -411,38 +429,54 @@
 
     {{ prefix }}state_{{ i }} as (
 
+        -- an anchored state heard from a neighbour is one hop further from its anchor
         select
-            listeners.listener_key as node_key,
+            listeners.listener_rank as node_rank,
             min(
                 case
-                    when listeners.is_self or substr(heard.state, 1, 1) = '1' then heard.state
-                    else '0'
-                        || lpad(cast(cast(substr(heard.state, 2, 3) as integer) + 1 as {{ string }}), 3, '0')
-                        || substr(heard.state, 5)
+                    when listeners.is_self or heard.state >= {{ flag_unit }} then heard.state
+                    else heard.state + {{ hop_unit }}
                 end
             ) as state
         from {{ prefix }}listeners as listeners
         inner join {{ prefix }}state_{{ i - 1 }} as heard
-            on listeners.speaker_key = heard.node_key
-        group by listeners.listener_key
+            on listeners.speaker_rank = heard.node_rank
+        group by listeners.listener_rank
 
     ),
     {%- endfor %}
+
+    {{ prefix }}states_resolved as (
+
+        select
+            resolved.node_rank,
+            resolved.state < {{ flag_unit }} as is_anchored,
+            cast(floor(mod(resolved.state, {{ flag_unit }}) / {{ hop_unit }}) as integer) as hops_to_anchor,
+            label_node.node_key as person_label
+        from {{ prefix }}state_{{ iterations }} as resolved
+        inner join {{ prefix }}labelled_nodes as label_node
+            on mod(resolved.state, {{ hop_unit }}) = label_node.node_rank
+
+    ),
 
     {{ prefix }}identities_stitched as (
 
         select
             labelled_nodes.node_type as identifier_type,
             labelled_nodes.node_value as identifier_value,
-            {{ gtm_warehouse.person_id_from_label('substr(resolved.state, 5)') }} as person_id,
-            substr(resolved.state, 5) as person_label,
-            substr(resolved.state, 1, 1) = '0' as is_anchored,
-            cast(substr(resolved.state, 2, 3) as integer) as hops_to_anchor,
+            {{ gtm_warehouse.person_id_from_label('resolved.person_label') }} as person_id,
+            resolved.person_label,
+            resolved.is_anchored,
+            resolved.hops_to_anchor,
             labelled_nodes.node_key,
-            resolved.state as graph_state
+            {{ dbt.concat([
+                "case when resolved.is_anchored then '0' else '1' end",
+                "lpad(cast(resolved.hops_to_anchor as " ~ dbt.type_string() ~ "), 3, '0')",
+                "resolved.person_label",
+            ]) }} as graph_state
         from {{ prefix }}labelled_nodes as labelled_nodes
-        inner join {{ prefix }}state_{{ iterations }} as resolved
-            on labelled_nodes.node_key = resolved.node_key
+        inner join {{ prefix }}states_resolved as resolved
+            on labelled_nodes.node_rank = resolved.node_rank
 
     ),
 {%- endmacro %}

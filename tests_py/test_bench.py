@@ -95,10 +95,13 @@ def test_benchmark_tiny_scale_writes_every_key(tmp_path):
     assert set(data["ratios"]) == {"full_build_vs_scan", "full_build_vs_sort_window", "foundation_vs_sort_window",
                                    "build_with_tests_vs_full_build", "incremental_vs_full", "noop_vs_full",
                                    "noop_gated_vs_full",
-                                   "append_marginal_vs_full", "export_vs_full"}
+                                   "append_marginal_vs_full", "export_vs_full", "foundation_noop_vs_full",
+                                   "foundation_append_marginal_vs_full"}
+    for step in ("incremental_noop", "incremental"):
+        assert data[step]["foundation_nodes"] == 2 and data[step]["rest_nodes"] == 0
     # the append's marginal cost (incremental minus no-op) may be <= 0 at this scale: timing noise
     assert all(isinstance(v, NUM) and v > 0 for k, v in data["ratios"].items()
-               if v is not None and k != "append_marginal_vs_full")
+               if v is not None and "append_marginal" not in k)
     assert data["ratios"]["append_marginal_vs_full"] == round(
         (data["incremental"]["seconds"] - data["incremental_noop"]["seconds"]) / data["full_build"]["seconds"], 4)
     assert set(data["targets"]) == set(bench.TARGETS)
