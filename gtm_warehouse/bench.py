@@ -247,7 +247,7 @@ class BenchConfig:
     increment_fraction: float = 0.01
     workdir: Path | None = None          # default: data/bench/<events>
     results: Path | None = RESULTS_PATH
-    memory_limit: str = field(default_factory=lambda: os.environ.get("DUCKDB_MEMORY_LIMIT", "3.5GB"))
+    memory_limit: str = field(default_factory=lambda: os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"))
     duckdb_threads: int = field(default_factory=lambda: int(os.environ.get("DUCKDB_THREADS", "2")))
     dbt_threads: int = field(default_factory=lambda: int(os.environ.get("DBT_THREADS", "1")))
     sample_interval: float = 0.05

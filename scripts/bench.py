@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="scratch folder (default: data/bench/<events>); its warehouse is recreated")
     p.add_argument("--results", type=Path, default=RESULTS_PATH,
                    help="JSON written at the end (default: bench/results/latest.json)")
-    p.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "3.5GB"),
-                   help="DuckDB memory_limit for dbt and the references (default: $DUCKDB_MEMORY_LIMIT or 3.5GB, "
+    p.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
+                   help="DuckDB memory_limit for dbt and the references (default: $DUCKDB_MEMORY_LIMIT or 4GB, "
                         "the profile's default)")
     p.add_argument("--duckdb-threads", type=_positive_int, default=int(os.environ.get("DUCKDB_THREADS", "2")),
                    help="DuckDB threads (default: $DUCKDB_THREADS or 2)")

@@ -160,6 +160,17 @@ session_numbers as (
 
 ),
 
+-- the wide columns, read from the relation again and joined back by message_id: reading `scoped` twice
+-- would make DuckDB materialize every wide row of it (30M events: 362 s of a spilling build, DECISIONS.md)
+wide_events as (
+
+    select *
+    from {{ ref('int_web_events_unioned') }} as wide_source{{ gtm_warehouse.sessions_scope(
+        'wide_source', relation=ref('int_web_events_unioned')
+    ) }}
+
+),
+
 session_firsts as (
 
     select
@@ -177,38 +188,38 @@ session_firsts as (
 final as (
 
     select
-        scoped.message_id,
-        {{ dbt.hash(dbt.concat(['scoped.anonymous_id', "'|'", 'session_firsts.session_first_message_id'])) }}
+        wide_events.message_id,
+        {{ dbt.hash(dbt.concat(['wide_events.anonymous_id', "'|'", 'session_firsts.session_first_message_id'])) }}
             as session_id,
-        scoped.anonymous_id,
-        scoped.user_id,
-        scoped.event_type,
-        scoped.event_name,
+        wide_events.anonymous_id,
+        wide_events.user_id,
+        wide_events.event_type,
+        wide_events.event_name,
         session_firsts.device_session_number,
         session_firsts.session_event_number,
         session_firsts.is_session_start,
         session_firsts.campaign_key,
-        scoped.page_url,
-        scoped.page_path,
-        scoped.page_title,
-        scoped.page_referrer,
-        scoped.referrer_host,
-        scoped.utm_source,
-        scoped.utm_medium,
-        scoped.utm_campaign,
-        scoped.utm_term,
-        scoped.utm_content,
-        scoped.gclid,
-        scoped.fbclid,
-        scoped.li_fat_id,
-        scoped.msclkid,
-        scoped.user_agent,
-        scoped.library_name,
-        scoped.event_at,
-        scoped.received_at,
-        scoped.loaded_at
-    from scoped
-    inner join session_firsts on scoped.message_id = session_firsts.message_id
+        wide_events.page_url,
+        wide_events.page_path,
+        wide_events.page_title,
+        wide_events.page_referrer,
+        wide_events.referrer_host,
+        wide_events.utm_source,
+        wide_events.utm_medium,
+        wide_events.utm_campaign,
+        wide_events.utm_term,
+        wide_events.utm_content,
+        wide_events.gclid,
+        wide_events.fbclid,
+        wide_events.li_fat_id,
+        wide_events.msclkid,
+        wide_events.user_agent,
+        wide_events.library_name,
+        wide_events.event_at,
+        wide_events.received_at,
+        wide_events.loaded_at
+    from wide_events
+    inner join session_firsts on wide_events.message_id = session_firsts.message_id
 
 )
 
