@@ -162,12 +162,16 @@ session_numbers as (
 
 -- the wide columns, read from the relation again and joined back by message_id: reading `scoped` twice
 -- would make DuckDB materialize every wide row of it (30M events: 362 s of a spilling build, DECISIONS.md)
+wide_source as (
+
+    select * from {{ ref('int_web_events_unioned') }}
+
+),
+
 wide_events as (
 
     select *
-    from {{ ref('int_web_events_unioned') }} as wide_source{{ gtm_warehouse.sessions_scope(
-        'wide_source', relation=ref('int_web_events_unioned')
-    ) }}
+    from wide_source{{ gtm_warehouse.sessions_scope('wide_source', relation=ref('int_web_events_unioned')) }}
 
 ),
 
